@@ -1,0 +1,67 @@
+# Every routine task of the mesotherapy assistant. The first two are the README's:
+#   make run    set everything up, then serve the assistant and its chat page
+#   make test   set everything up, then run every test
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+VENV     := .venv
+PY       := $(VENV)/bin/python
+RASA     := $(VENV)/bin/rasa
+MODEL    := models/mesotherapy.tar.gz
+PIPELINE := build/spacy_pipeline/meta.json
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(PIPELINE)
+
+export PYTHONPATH := $(CURDIR)
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export SQLALCHEMY_SILENCE_UBER_WARNING := 1
+export PYTHONWARNINGS := ignore::DeprecationWarning
+
+.PHONY: help setup run test train pipeline synonyms validate lock clean
+
+help:
+	@echo "make run     serve the assistant (REST webhook + chat page); prints where to chat"
+	@echo "make test    run every test (data validation, pytest, conversation tests, NLU evaluation)"
+	@echo "make train   train the model if data, config or the spaCy pipeline changed"
+	@echo "make lock    re-pin requirements.lock from requirements.in"
+
+run: setup $(MODEL)
+	$(PY) -m scripts.serve
+
+test: setup $(MODEL)
+	$(RASA) data validate --fail-on-warnings
+	$(PY) -m pytest
+	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out reports/conversations
+
+setup: $(VENV)/.installed $(PIPELINE)
+
+$(VENV)/.installed: requirements.lock scripts/find-python.sh
+	@python=$$(scripts/find-python.sh) && { [ -x $(PY) ] || "$$python" -m venv $(VENV); }
+	$(PY) -m pip install --quiet --upgrade "pip==24.0"
+	$(PY) -m pip install --quiet --no-deps -r requirements.lock
+	$(PY) -m pip check
+	@touch $@
+
+pipeline: $(PIPELINE)
+$(PIPELINE): nlp/terms.py nlp/build_pipeline.py $(VENV)/.installed
+	$(PY) -m nlp.build_pipeline
+
+synonyms:
+	$(PY) -m nlp.synonyms
+
+train: setup $(MODEL)
+# Rasa fingerprints its inputs and skips unchanged parts; touching the model keeps
+# make from retraining when Rasa decided nothing changed.
+$(MODEL): $(TRAINING_INPUTS) $(VENV)/.installed
+	$(RASA) train --fixed-model-name mesotherapy --out models
+	@touch $@
+
+validate: setup
+	$(RASA) data validate --fail-on-warnings
+
+lock:
+	$(PY) -m pip install -r requirements.in
+	$(PY) -m pip freeze --all --exclude-editable | grep -vE "^(pkg.resources|pip)==" > requirements.lock
+
+clean:
+	rm -rf build models reports .rasa .pytest_cache

@@ -1,0 +1,192 @@
+"""Starts the assistant: action server, Rasa server (REST channel) and the chat page.
+
+`make run` runs this module; the tests use `Stack` to start the same processes on free
+ports. Stopping it (Ctrl+C, SIGTERM) stops every process it started.
+"""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional
+
+ROOT = Path(__file__).resolve().parent.parent
+VENV_BIN = ROOT / ".venv" / "bin"
+MODEL = ROOT / "models" / "mesotherapy.tar.gz"
+HOST = "127.0.0.1"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind((HOST, 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"process for {url} exited with code {process.returncode}")
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status < 500:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
+
+
+@dataclass
+class Stack:
+    rasa_port: int = 5005
+    action_port: int = 5055
+    web_port: int = 8080
+    tracker_db: Path = ROOT / "var" / "tracker.db"
+    log_dir: Path = ROOT / "var" / "log"
+    model: Path = MODEL
+    extra_env: Dict[str, str] = field(default_factory=dict)
+    processes: Dict[str, subprocess.Popen] = field(default_factory=dict)
+
+    @property
+    def rest_url(self) -> str:
+        return f"http://{HOST}:{self.rasa_port}/webhooks/rest/webhook"
+
+    @property
+    def page_url(self) -> str:
+        return f"http://{HOST}:{self.web_port}/"
+
+    @property
+    def page_origin(self) -> str:
+        return f"http://{HOST}:{self.web_port}"
+
+    def env(self) -> Dict[str, str]:
+        env = dict(os.environ)
+        env.update(
+            PYTHONPATH=str(ROOT),
+            RASA_TELEMETRY_ENABLED="false",
+            TF_CPP_MIN_LOG_LEVEL="2",
+            SQLALCHEMY_SILENCE_UBER_WARNING="1",
+            ACTION_SERVER_PORT=str(self.action_port),
+            TRACKER_DB=str(self.tracker_db),
+            WEB_ORIGINS=env.get("WEB_ORIGINS", self.page_origin),
+        )
+        env.update(self.extra_env)
+        return env
+
+    def _spawn(self, name: str, args: List[str]) -> subprocess.Popen:
+        self.log_dir.mkdir(parents=True, exist_ok=True)
+        log = open(self.log_dir / f"{name}.log", "ab")
+        process = subprocess.Popen(
+            args, cwd=ROOT, env=self.env(), stdout=log, stderr=subprocess.STDOUT, start_new_session=True
+        )
+        self.processes[name] = process
+        return process
+
+    def start_action_server(self, timeout: float = 60) -> None:
+        process = self._spawn(
+            "actions",
+            [str(VENV_BIN / "python"), "-m", "rasa_sdk", "--actions", "actions",
+             "--port", str(self.action_port)],
+        )
+        wait_for(f"http://{HOST}:{self.action_port}/health", timeout, process)
+
+    def start_rasa(self, timeout: float = 120) -> None:
+        self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+        origins = self.env()["WEB_ORIGINS"].split(",")
+        cors = [arg for origin in origins if origin.strip() for arg in ("--cors", origin.strip())]
+        # No --enable-api: only the channels' webhooks are public.
+        process = self._spawn(
+            "rasa",
+            [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--interface", HOST,
+             "--port", str(self.rasa_port), "--credentials", "credentials.yml",
+             "--endpoints", "endpoints.yml", *cors],
+        )
+        wait_for(f"http://{HOST}:{self.rasa_port}/webhooks/rest/", timeout, process)
+
+    def start_web(self, timeout: float = 20) -> None:
+        process = self._spawn(
+            "web",
+            [str(VENV_BIN / "python"), "-m", "http.server", str(self.web_port), "--bind", HOST,
+             "--directory", str(ROOT / "web")],
+        )
+        wait_for(self.page_url, timeout, process)
+
+    def start(self) -> "Stack":
+        self.start_action_server()
+        self.start_rasa()
+        if (ROOT / "web" / "index.html").exists():
+            self.start_web()
+        return self
+
+    def stop_one(self, name: str) -> None:
+        process = self.processes.pop(name, None)
+        if process is None or process.poll() is not None:
+            return
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+
+    def stop(self) -> None:
+        for name in list(self.processes):
+            self.stop_one(name)
+
+    def __enter__(self) -> "Stack":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def main() -> int:
+    if not MODEL.exists():
+        print(f"No model at {MODEL}: run `make run`, which trains it first.", file=sys.stderr)
+        return 1
+    stack = Stack(
+        rasa_port=int(os.environ.get("RASA_PORT", 5005)),
+        action_port=int(os.environ.get("ACTION_SERVER_PORT", 5055)),
+        web_port=int(os.environ.get("WEB_PORT", 8080)),
+    )
+    stopping = False
+
+    def stop(signum: int, frame: Optional[object]) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, stop)
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
+        stack.start()
+        print(f"\nThe assistant is running. Logs: {stack.log_dir}", flush=True)
+        if "web" in stack.processes:
+            print(f"  Chat in your browser:  {stack.page_url}")
+        print(f"  REST webhook:          {stack.rest_url}")
+        print(f"  Try: curl -s {stack.rest_url} -H 'Content-Type: application/json' "
+              "-d '{\"sender\": \"me\", \"message\": \"What is mesotherapy?\"}'")
+        print("Press Ctrl+C to stop.", flush=True)
+        while not stopping:
+            for name, process in stack.processes.items():
+                if process.poll() is not None:
+                    print(f"{name} exited with code {process.returncode}; stopping.", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"Could not start the assistant: {error}. See {stack.log_dir}.", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping...", flush=True)
+        stack.stop()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,45 @@
+"""Shared fixtures: a real action server + Rasa server, started once per test session."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+import requests
+
+from scripts.serve import MODEL, Stack, free_port
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`")
+    var = tmp_path_factory.mktemp("var")
+    with Stack(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        web_port=free_port(),
+        tracker_db=var / "tracker.db",
+        log_dir=var / "log",
+    ) as running:
+        yield running
+
+
+class Patient:
+    """One conversation with the bot through the REST webhook, as the widget has it."""
+
+    def __init__(self, url: str):
+        self.url = url
+        self.sender = f"test-{uuid.uuid4()}"
+
+    def say(self, message: str) -> list:
+        response = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    def text(self, message: str) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(message))
+
+
+@pytest.fixture
+def patient(stack):
+    return Patient(stack.rest_url)
