@@ -29,9 +29,6 @@ CLARIFY_INTRO = "Sorry, I'm not sure I understood. Did you mean:"
 SOMETHING_ELSE = "Something else"
 SHOW_WHOLE_SECTION = "Show the whole section: {title}"
 
-NOT_ANSWERABLE_NOW = (
-    "Sorry, I can't answer right now. Please try again in a moment, or contact the clinic."
-)
 
 
 def with_disclaimer(text: str) -> str:
