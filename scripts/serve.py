@@ -42,6 +42,20 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def http_api_args(env: Dict[str, str]) -> List[str]:
+    """Rasa's HTTP API (models, training, conversations) stays off unless an operator
+    turns it on, and then only with JWT authentication (an Authorization header)."""
+    if env.get("RASA_ENABLE_API", "").lower() not in ("1", "true", "yes"):
+        return []
+    secret = env.get("RASA_JWT_SECRET", "")
+    if len(secret) < 32:
+        raise RuntimeError(
+            "RASA_ENABLE_API needs RASA_JWT_SECRET (at least 32 characters): "
+            "the HTTP API is never served without authentication"
+        )
+    return ["--enable-api", "--jwt-secret", secret, "--jwt-method", "HS256"]
+
+
 @dataclass
 class Stack:
     rasa_port: int = 5005
@@ -100,12 +114,12 @@ class Stack:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         origins = self.env()["WEB_ORIGINS"].split(",")
         cors = [arg for origin in origins if origin.strip() for arg in ("--cors", origin.strip())]
-        # No --enable-api: only the channels' webhooks are public.
+        env = self.env()
         process = self._spawn(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--interface", HOST,
-             "--port", str(self.rasa_port), "--credentials", "credentials.yml",
-             "--endpoints", "endpoints.yml", *cors],
+             "--port", str(self.rasa_port), "--credentials", env.get("RASA_CREDENTIALS", "credentials.yml"),
+             "--endpoints", env.get("RASA_ENDPOINTS", "endpoints.yml"), *cors, *http_api_args(env)],
         )
         wait_for(f"http://{HOST}:{self.rasa_port}/webhooks/rest/", timeout, process)
 

@@ -9,18 +9,25 @@ import requests
 from scripts.serve import MODEL, Stack, free_port
 
 
-@pytest.fixture(scope="session")
-def stack(tmp_path_factory):
+def make_stack(tmp_path_factory, name: str, **env: str) -> Stack:
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`")
-    var = tmp_path_factory.mktemp("var")
-    with Stack(
+    var = tmp_path_factory.mktemp(name)
+    return Stack(
         rasa_port=free_port(),
         action_port=free_port(),
         web_port=free_port(),
         tracker_db=var / "tracker.db",
         log_dir=var / "log",
-    ) as running:
+        extra_env=env,
+    )
+
+
+@pytest.fixture(scope="session")
+def stack(tmp_path_factory):
+    # The whole suite talks to this server from one address: the rate limits are
+    # tested on a server of their own (tests/test_safety.py).
+    with make_stack(tmp_path_factory, "var", BOT_RATE_LIMIT_PER_IP="0/60", BOT_RATE_LIMIT_PER_SENDER="0/60") as running:
         yield running
 
 
