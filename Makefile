@@ -17,12 +17,15 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup run test train pipeline synonyms validate lock clean
+.PHONY: help setup run test train pipeline synonyms validate lock audit purge erase clean
 
 help:
 	@echo "make run     serve the assistant (REST webhook + chat page); prints where to chat"
 	@echo "make test    run every test (data validation, pytest, conversation tests, NLU evaluation)"
 	@echo "make train   train the model if data, config or the spaCy pipeline changed"
+	@echo "make purge   delete conversations older than retention_days (clinic.yml)"
+	@echo "make erase SENDER=<id>   delete one patient's conversation"
+	@echo "make audit   audit requirements.lock for known vulnerabilities"
 	@echo "make lock    re-pin requirements.lock from requirements.in"
 
 run: setup $(MODEL)
@@ -58,6 +61,19 @@ $(MODEL): $(TRAINING_INPUTS) $(VENV)/.installed
 
 validate: setup
 	$(RASA) data validate --fail-on-warnings
+
+purge: setup
+	$(PY) -m scripts.privacy purge
+
+erase: setup
+	@[ -n "$(SENDER)" ] || { echo "usage: make erase SENDER=<sender id>"; exit 2; }
+	$(PY) -m scripts.privacy erase --sender "$(SENDER)"
+
+# pip-audit conflicts with Rasa's pins (packaging, CacheControl), so it has its own venv.
+# --strict: a package that could not be checked fails the audit instead of passing silently.
+audit:
+	@[ -x .venv-audit/bin/pip-audit ] || { python3 -m venv .venv-audit && .venv-audit/bin/pip install --quiet "pip-audit==2.10.1"; }
+	.venv-audit/bin/pip-audit --strict --requirement requirements.lock --no-deps --disable-pip --progress-spinner off
 
 lock:
 	$(PY) -m pip install -r requirements.in
