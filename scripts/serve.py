@@ -168,6 +168,7 @@ def main() -> int:
         rasa_port=int(os.environ.get("RASA_PORT", 5005)),
         action_port=int(os.environ.get("ACTION_SERVER_PORT", 5055)),
         web_port=int(os.environ.get("WEB_PORT", 8080)),
+        tracker_db=Path(os.environ.get("TRACKER_DB", ROOT / "var" / "tracker.db")),
     )
     stopping = False
 
