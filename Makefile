@@ -17,7 +17,7 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup run test train pipeline synonyms validate lock audit purge erase clean
+.PHONY: help setup browser run test train pipeline synonyms validate lock audit purge erase clean
 
 help:
 	@echo "make run     serve the assistant (REST webhook + chat page); prints where to chat"
@@ -36,7 +36,12 @@ test: setup $(MODEL)
 	$(PY) -m pytest
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out reports/conversations
 
-setup: $(VENV)/.installed $(PIPELINE)
+setup: $(VENV)/.installed $(PIPELINE) browser
+
+# Debian's chromium for the widget's browser tests (Playwright drives it; it never
+# downloads a browser of its own).
+browser:
+	@scripts/install-chromium.sh
 
 $(VENV)/.installed: requirements.lock scripts/find-python.sh
 	@python=$$(scripts/find-python.sh) && { [ -x $(PY) ] || "$$python" -m venv $(VENV); }

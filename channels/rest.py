@@ -69,6 +69,14 @@ def error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
+class WholeMessageCollector(CollectingOutputChannel):
+    """Keeps each answer in one message: Rasa's collector splits text at every blank
+    line, which would detach the disclaimer from the answer it belongs to."""
+
+    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+        await self._persist_message(self._message(recipient_id, text=text))
+
+
 class GuardedRestInput(RestInput):
     @classmethod
     def name(cls) -> Text:
@@ -121,7 +129,7 @@ class GuardedRestInput(RestInput):
     async def _answer(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str, text: str
     ) -> List[Dict[str, Any]]:
-        collector = CollectingOutputChannel()
+        collector = WholeMessageCollector()
         turn = asyncio.ensure_future(
             on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
         )

@@ -88,7 +88,7 @@ class Stack:
             SQLALCHEMY_SILENCE_UBER_WARNING="1",
             ACTION_SERVER_PORT=str(self.action_port),
             TRACKER_DB=str(self.tracker_db),
-            WEB_ORIGINS=env.get("WEB_ORIGINS", self.page_origin),
+            WEB_ORIGINS=env.get("WEB_ORIGINS", f"{self.page_origin},http://localhost:{self.web_port}"),
         )
         env.update(self.extra_env)
         return env
@@ -113,7 +113,8 @@ class Stack:
     def start_rasa(self, timeout: float = 120) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
         origins = self.env()["WEB_ORIGINS"].split(",")
-        cors = [arg for origin in origins if origin.strip() for arg in ("--cors", origin.strip())]
+        # One --cors with every origin: Rasa keeps only the last of repeated --cors flags.
+        cors = ["--cors", *[origin.strip() for origin in origins if origin.strip()]]
         env = self.env()
         process = self._spawn(
             "rasa",
