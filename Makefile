@@ -9,7 +9,8 @@ PY       := $(VENV)/bin/python
 RASA     := $(VENV)/bin/rasa
 MODEL    := models/mesotherapy.tar.gz
 PIPELINE := build/spacy_pipeline/meta.json
-TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(PIPELINE)
+# The article is listed so a content change re-checks the model (Rasa skips unchanged parts).
+TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(PIPELINE) knowledge/mesotherapy-article.txt
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
