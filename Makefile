@@ -18,24 +18,38 @@ export TF_CPP_MIN_LOG_LEVEL := 2
 export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
-.PHONY: help setup browser run test train pipeline synonyms validate lock audit purge erase clean
+.PHONY: help setup browser run run-prod prod-stop test test-scale bench bench-workers train pipeline synonyms validate lock audit purge erase clean
 
 help:
 	@echo "make run     serve the assistant (REST webhook + chat page); prints where to chat"
 	@echo "make test    run every test (data validation, pytest, conversation tests, NLU evaluation)"
 	@echo "make train   train the model if data, config or the spaCy pipeline changed"
+	@echo "make run-prod / make test-scale / make bench-workers   the scale-out profile (docs/deployment.md)"
 	@echo "make purge   delete conversations older than retention_days (clinic.yml)"
 	@echo "make erase SENDER=<id>   delete one patient's conversation"
 	@echo "make audit   audit requirements.lock for known vulnerabilities"
 	@echo "make lock    re-pin requirements.lock from requirements.in"
 
+# BOT_PROFILE=prod: PostgreSQL + Redis + nginx in front of several replicas (docs/deployment.md).
 run: setup $(MODEL)
-	$(PY) -m scripts.serve
+	$(PY) -m $(if $(filter prod,$(BOT_PROFILE)),deploy.run_prod,scripts.serve)
+
+run-prod: setup $(MODEL)
+	BOT_PROFILE=prod $(PY) -m deploy.run_prod
+
+prod-stop:
+	deploy/services.sh stop
 
 test: setup $(MODEL)
 	$(RASA) data validate --fail-on-warnings
 	$(PY) -m pytest
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out reports/conversations
+
+test-scale: setup $(MODEL)
+	$(PY) -m pytest tests/test_scale.py
+
+bench-workers: setup $(MODEL)
+	$(PY) -m deploy.bench_workers
 
 setup: $(VENV)/.installed $(PIPELINE) browser
 

@@ -39,13 +39,15 @@ def tracker_engine(endpoints: str) -> sa.engine.Engine:
     if store is None or store.type != "SQL":
         raise SystemExit(f"{endpoints}: the tracker store is not an SQL store; nothing to do")
     kwargs = store.kwargs
+    # Rasa reads the database host from the store's `url:` key (endpoints.prod.yml).
     url = SQLTrackerStore.get_db_url(
         dialect=kwargs.get("dialect", "sqlite"),
-        host=kwargs.get("host"),
+        host=store.url or kwargs.get("host"),
         port=kwargs.get("port"),
         db=kwargs.get("db", "rasa.db"),
         username=kwargs.get("username"),
         password=kwargs.get("password"),
+        query=kwargs.get("query"),
     )
     return sa.create_engine(url)
 
