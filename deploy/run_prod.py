@@ -20,13 +20,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Dict, List, Mapping, Optional
 
-from scripts.serve import HOST, MODEL, ROOT, Stack, free_port, wait_for
+from scripts.serve import HOST, MODEL, ROOT, Stack, free_port, serve_until_stopped, wait_for
 
 SERVICES = ROOT / "deploy" / "services.sh"
 ENDPOINTS = "endpoints.prod.yml"
@@ -298,40 +297,23 @@ def main() -> int:
         print(error, file=sys.stderr)
         return 2
     stack = ProdStack(settings)
-    stopping = False
-
-    def stop(signum: int, frame: Optional[object]) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
     keep_services = os.environ.get("PROD_KEEP_SERVICES", "").lower() in ("1", "true", "yes")
-    try:
-        print(f"Starting PostgreSQL, Redis, nginx, {len(settings.action_ports)} action server(s) and "
-              f"{len(settings.rasa_ports)} Rasa replica(s) x {settings.sanic_workers} worker(s) (about a minute)...",
-              flush=True)
-        stack.start()
+
+    def announce() -> None:
         print(f"\nThe assistant is running (production profile). Logs: {stack.log_dir}, {settings.state_dir / 'nginx'}")
         print(f"  Chat in your browser:  {stack.url}")
         print(f"  REST webhook:          {stack.rest_url}")
         print(f"  Replicas:              {', '.join(f'{HOST}:{p}' for p in settings.rasa_ports)} (behind nginx)")
         print(f"  Action servers:        {', '.join(f'{HOST}:{p}' for p in settings.action_ports)} "
-              f"(via {HOST}:{settings.actions_lb_port})")
-        print("Press Ctrl+C to stop.", flush=True)
-        while not stopping:
-            for name, process in stack.processes().items():
-                if process.poll() is not None:
-                    print(f"{name} exited with code {process.returncode}; stopping.", file=sys.stderr)
-                    return 1
-            time.sleep(0.5)
-        return 0
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Could not start the production profile: {error}. See {stack.log_dir}.", file=sys.stderr)
-        return 1
-    finally:
-        print("Stopping...", flush=True)
-        stack.stop(services=not keep_services)
+              f"(via {HOST}:{settings.actions_lb_port})", flush=True)
+
+    print(f"Starting PostgreSQL, Redis, nginx, {len(settings.action_ports)} action server(s) and "
+          f"{len(settings.rasa_ports)} Rasa replica(s) x {settings.sanic_workers} worker(s) (about a minute)...",
+          flush=True)
+    return serve_until_stopped(
+        "the production profile", stack.start, stack.processes,
+        lambda: stack.stop(services=not keep_services), announce, stack.log_dir,
+    )
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ import time
 import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
@@ -161,6 +161,42 @@ class Stack:
         self.stop()
 
 
+def serve_until_stopped(
+    what: str,
+    start: Callable[[], object],
+    processes: Callable[[], Dict[str, subprocess.Popen]],
+    stop: Callable[[], None],
+    announce: Callable[[], None],
+    log_dir: Path,
+) -> int:
+    """Starts, announces, then waits for Ctrl+C/SIGTERM or a dying process; always stops."""
+    stopping = False
+
+    def request_stop(signum: int, frame: Optional[object]) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, request_stop)
+    signal.signal(signal.SIGTERM, request_stop)
+    try:
+        start()
+        announce()
+        print("Press Ctrl+C to stop.", flush=True)
+        while not stopping:
+            for name, process in processes().items():
+                if process.poll() is not None:
+                    print(f"{name} exited with code {process.returncode}; stopping.", file=sys.stderr)
+                    return 1
+            time.sleep(0.5)
+        return 0
+    except (RuntimeError, TimeoutError) as error:
+        print(f"Could not start {what}: {error}. See {log_dir}.", file=sys.stderr)
+        return 1
+    finally:
+        print("Stopping...", flush=True)
+        stop()
+
+
 def main() -> int:
     if not MODEL.exists():
         print(f"No model at {MODEL}: run `make run`, which trains it first.", file=sys.stderr)
@@ -171,37 +207,19 @@ def main() -> int:
         web_port=int(os.environ.get("WEB_PORT", 8080)),
         tracker_db=Path(os.environ.get("TRACKER_DB", ROOT / "var" / "tracker.db")),
     )
-    stopping = False
 
-    def stop(signum: int, frame: Optional[object]) -> None:
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGINT, stop)
-    signal.signal(signal.SIGTERM, stop)
-    try:
-        print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
-        stack.start()
+    def announce() -> None:
         print(f"\nThe assistant is running. Logs: {stack.log_dir}", flush=True)
         if "web" in stack.processes:
             print(f"  Chat in your browser:  {stack.page_url}")
         print(f"  REST webhook:          {stack.rest_url}")
         print(f"  Try: curl -s {stack.rest_url} -H 'Content-Type: application/json' "
-              "-d '{\"sender\": \"me\", \"message\": \"What is mesotherapy?\"}'")
-        print("Press Ctrl+C to stop.", flush=True)
-        while not stopping:
-            for name, process in stack.processes.items():
-                if process.poll() is not None:
-                    print(f"{name} exited with code {process.returncode}; stopping.", file=sys.stderr)
-                    return 1
-            time.sleep(0.5)
-        return 0
-    except (RuntimeError, TimeoutError) as error:
-        print(f"Could not start the assistant: {error}. See {stack.log_dir}.", file=sys.stderr)
-        return 1
-    finally:
-        print("Stopping...", flush=True)
-        stack.stop()
+              "-d '{\"sender\": \"me\", \"message\": \"What is mesotherapy?\"}'", flush=True)
+
+    print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
+    return serve_until_stopped(
+        "the assistant", stack.start, lambda: stack.processes, stack.stop, announce, stack.log_dir
+    )
 
 
 if __name__ == "__main__":

@@ -1,10 +1,9 @@
 """NLU quality on messages never used for training (tests/nlu_holdout.yml)."""
-from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.holdout import HOLDOUT, ROOT, holdout_examples, predict, score, write_report
+from tests.holdout import ROOT, holdout_examples, predict, score, write_report
 
 MODEL = ROOT / "models" / "mesotherapy.tar.gz"
 TRAINING = ROOT / "data" / "nlu.yml"
