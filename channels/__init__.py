@@ -13,7 +13,10 @@ from typing import Any, Dict, Optional
 
 from rasa.shared.exceptions import RasaException
 
+from channels import rasa_fixes
 from channels.options import DEFAULT_MAX_SENDERS, DEFAULT_TTL_SECONDS, OptionMemory
+
+rasa_fixes.apply()
 
 
 def required_credential(credentials: Dict[str, Any], key: str, channel: str) -> str:

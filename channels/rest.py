@@ -19,7 +19,6 @@ import re
 import unicodedata
 from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
 
-import rasa.core.actions.action
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
 from sanic import Blueprint, response
@@ -38,10 +37,6 @@ ENV_OVERRIDES = {
     "rate_limit_per_ip": "BOT_RATE_LIMIT_PER_IP",
 }
 SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
-# Rasa 3.6 waits up to 5 minutes for the action server and has no setting for it; the
-# channel answers the patient long before that, and this bounds the background turn.
-ACTION_SERVER_TIMEOUT_SECONDS = 20
-rasa.core.actions.action.DEFAULT_REQUEST_TIMEOUT = ACTION_SERVER_TIMEOUT_SECONDS
 
 
 def too_long_reply(limit: int) -> str:
