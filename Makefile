@@ -24,6 +24,7 @@ help:
 	@echo "make run     serve the assistant (REST webhook + chat page); prints where to chat"
 	@echo "make test    run every test (data validation, pytest, conversation tests, NLU evaluation)"
 	@echo "make train   train the model if data, config or the spaCy pipeline changed"
+	@echo "make bench   benchmarks: reports/benchmark.md (docs/benchmarks.md explains them)"
 	@echo "make run-prod / make test-scale / make bench-workers   the scale-out profile (docs/deployment.md)"
 	@echo "make purge   delete conversations older than retention_days (clinic.yml)"
 	@echo "make erase SENDER=<id>   delete one patient's conversation"
@@ -47,6 +48,12 @@ test: setup $(MODEL)
 
 test-scale: setup $(MODEL)
 	$(PY) -m pytest tests/test_scale.py
+
+# Speed, accuracy, memory, training time and cold start (reports/benchmark.md, about
+# 20 minutes; `make bench BENCH_ARGS=--quick` about 5), then 1 vs 2 replicas behind nginx.
+bench: setup $(MODEL)
+	$(PY) -m bench.run $(BENCH_ARGS)
+	$(PY) -m deploy.bench_workers
 
 bench-workers: setup $(MODEL)
 	$(PY) -m deploy.bench_workers
