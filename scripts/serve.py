@@ -42,6 +42,19 @@ def wait_for(url: str, timeout: float, process: subprocess.Popen) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout:.0f} s")
 
 
+def rasa_env(**extra: str) -> Dict[str, str]:
+    """The environment every Rasa process of the project runs with (as the Makefile's)."""
+    env = dict(os.environ)
+    env.update(
+        PYTHONPATH=str(ROOT),
+        RASA_TELEMETRY_ENABLED="false",
+        TF_CPP_MIN_LOG_LEVEL="2",
+        SQLALCHEMY_SILENCE_UBER_WARNING="1",
+    )
+    env.update(extra)
+    return env
+
+
 def http_api_args(env: Dict[str, str]) -> List[str]:
     """Rasa's HTTP API (models, training, conversations) stays off unless an operator
     turns it on, and then only with JWT authentication (an Authorization header)."""
@@ -80,12 +93,8 @@ class Stack:
         return f"http://{HOST}:{self.web_port}"
 
     def env(self) -> Dict[str, str]:
-        env = dict(os.environ)
+        env = rasa_env()
         env.update(
-            PYTHONPATH=str(ROOT),
-            RASA_TELEMETRY_ENABLED="false",
-            TF_CPP_MIN_LOG_LEVEL="2",
-            SQLALCHEMY_SILENCE_UBER_WARNING="1",
             ACTION_SERVER_PORT=str(self.action_port),
             TRACKER_DB=str(self.tracker_db),
             WEB_ORIGINS=env.get("WEB_ORIGINS", f"{self.page_origin},http://localhost:{self.web_port}"),
