@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
+from scripts.serve import rasa_env
+
 ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = ROOT / ".venv" / "bin"
 
@@ -22,17 +24,8 @@ _stopping = False  # set by stop_all(): a background thread must not start anyth
 
 
 def bench_env(**extra: str) -> Dict[str, str]:
-    """The Makefile's environment for Rasa commands (PYTHONPATH, no telemetry, quiet TF)."""
-    env = dict(os.environ)
-    env.update(
-        PYTHONPATH=str(ROOT),
-        RASA_TELEMETRY_ENABLED="false",
-        TF_CPP_MIN_LOG_LEVEL="2",
-        SQLALCHEMY_SILENCE_UBER_WARNING="1",
-        PYTHONWARNINGS="ignore::DeprecationWarning",
-    )
-    env.update(extra)
-    return env
+    """The project's environment for Rasa commands, with Python's deprecation noise off."""
+    return rasa_env(**{"PYTHONWARNINGS": "ignore::DeprecationWarning", **extra})
 
 
 @dataclass
