@@ -50,6 +50,10 @@ EXPERIMENTS = {e.name: e for e in (
                "per commit)", _patched("BENCH_SQLITE_NORMAL")),
     Experiment("sqlite-pooled-connections", "the SQL tracker store keeps its SQLite connections in a pool instead "
                "of opening one per load and per save (SQLAlchemy 1.4's NullPool)", _patched("BENCH_SQLITE_POOL")),
+    Experiment("sqlite-pooled+known-count", "pooled connections, and saving a conversation takes the count of its "
+               "stored events from loading it earlier in the turn instead of a COUNT query (valid while one Rasa "
+               "process writes the database)", {"PYTHONPATH": PATCHES, "BENCH_SQLITE_POOL": "1",
+                                                "BENCH_SQLITE_KNOWN_COUNT": "1"}),
     Experiment("in-memory-tracker", "Rasa's in-memory tracker store instead of SQLite (a diagnostic of what the "
                "tracker store costs: conversations would not survive a restart)",
                {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-in-memory.yml")}),

@@ -118,19 +118,26 @@ def machine() -> Dict[str, Any]:
             "python": platform.python_version(), "os": platform.platform()}
 
 
-def _busy_note(results: Dict[str, Any], serving: ServingResults) -> str:
-    runs = serving.rest + [r for runs in serving.levels.values() for r in runs]
-    others = [r.cpu.other_cores for r in runs if r.cpu]
-    if not others:
+def _busy_note(results: Dict[str, Any], serving: ServingResults, training: Optional[TrainingResults],
+               experiments: List[Any]) -> str:
+    """How many cores other processes kept busy during each timed part (median of its runs)."""
+    parts = {
+        "the latency runs": [r.cpu.other_cores for r in serving.rest if r.cpu],
+        "the throughput runs": [r.cpu.other_cores for runs in serving.levels.values() for r in runs if r.cpu],
+        "training": [o for values in (training.other_cores.values() if training else []) for o in values],
+        "the experiments": [r.cpu.other_cores for e in experiments for r in e.sequential + e.loaded if r.cpu],
+    }
+    medians = {name: median(values) for name, values in parts.items() if values}
+    if not medians:
         return ""
-    busiest = max(others)
-    typical = median(others)
-    note = (f"Other processes on the machine kept on average {typical:.2f} cores busy during the latency and "
-            f"throughput runs (at most {busiest:.2f}); load average {results['load_average_start']:.2f} at the "
-            f"start, {results['load_average_end']:.2f} at the end.")
-    if typical > BUSY_OTHER_CORES:
-        note += (" **The machine was busy**: wall-clock figures are pessimistic; the CPU time per message "
-                 "(not affected by waiting for a core) is the steadier guide.")
+    note = ("Other processes on the machine kept busy, on average, "
+            + ", ".join(f"{cores:.2f} cores during {name}" for name, cores in medians.items())
+            + f"; load average {results['load_average_start']:.2f} at the start, "
+              f"{results['load_average_end']:.2f} at the end.")
+    busy = [name for name, cores in medians.items() if cores > BUSY_OTHER_CORES]
+    if busy:
+        note += (f" **The machine was busy during {', '.join(busy)}**: those wall-clock figures are pessimistic; "
+                 "CPU time per message (not affected by waiting for a core) is the steadier guide.")
     return note
 
 
@@ -145,7 +152,7 @@ def markdown(sizes: Sizes, results: Dict[str, Any], f: Dict[str, float], serving
         f"{results['duration_s'] / 60:.1f} minutes. Machine: {m['cores']} cores, {m['memory_gb']} GB memory, "
         f"{m['cpu']}; Python {m['python']}, Rasa 3.6.21. Produced by `python -m bench.run"
         f"{' --quick' if sizes.name == 'quick' else ''}`; docs/benchmarks.md explains each figure.\n")
-    note = _busy_note(results, serving)
+    note = _busy_note(results, serving, training, experiments)
     if note:
         add(note + "\n")
     if results["failures"]:
@@ -246,6 +253,10 @@ def _latency(add, sizes, f, serving) -> None:
             r = _range(runs, lambda run, q=q: run.p(q))
             cells.append(f"{_n(f.get(f'{name}_p{q}_ms'))} ms" + (f" ({r})" if r else ""))
         add(f"| {label} | {' | '.join(cells)} | {sum(r.error_count for r in runs)} |")
+    others = [f"{r.cpu.other_cores:.2f}" for r in serving.rest if r.cpu]
+    if others:
+        add(f"\nOther processes kept {', '.join(others)} cores busy during the REST runs, in order: a run with a "
+            "high figure is the one with the slow tail.")
     add("")
 
 
@@ -424,8 +435,21 @@ def _effect(before: Dict[str, Any], after: Dict[str, Any]) -> str:
 
 
 def _helps(before: Dict[str, Any], after: Dict[str, Any]) -> bool:
-    change = _clear_change(before, after, "throughput_20")
-    return change is not None and change > 0
+    """A clear improvement in at least one figure and a clear regression in none."""
+    changes = {key: _clear_change(before, after, key)
+               for key in ("throughput_20", "rest_p50_ms", "rasa_cpu_ms_per_msg")}
+    better = {"throughput_20": 1, "rest_p50_ms": -1, "rasa_cpu_ms_per_msg": -1}
+    signs = [better[key] * change for key, change in changes.items() if change is not None]
+    return bool(signs) and all(sign > 0 for sign in signs)
+
+
+def _meets_throughput(row: Dict[str, Any]) -> str:
+    goal = next(g for g in GOALS if g.key == "throughput_20")
+    rounds = (row.get("rounds") or {}).get("throughput_20") or []
+    if goal.check(row.get("throughput_20")):
+        return (f" It meets the throughput goal ({_n(row['throughput_20'])} msg/s"
+                + (f", rounds {spread(rounds)})." if rounds else ")."))
+    return ""
 
 
 def _findings(add, f, results, serving, experiments) -> None:
@@ -455,15 +479,24 @@ def _findings(add, f, results, serving, experiments) -> None:
             "and replaying every event of the session into a tracker; saving means counting the stored events, "
             "then inserting and committing the new ones, all on the event loop.")
     if pooled:
-        verdict = ("**Proposed**: a small SQLTrackerStore subclass, named in endpoints.yml, that creates its engine "
-                   "with `poolclass=sqlalchemy.pool.QueuePool` for SQLite" if _helps(base, pooled)
-                   else "not worth a change on this evidence")
+        verdict = ("**Proposed** (a modest gain): a small SQLTrackerStore subclass, named in endpoints.yml, that "
+                   "creates its engine with `poolclass=sqlalchemy.pool.QueuePool` for SQLite" if _helps(base, pooled)
+                   else "Not worth a change on this evidence")
         add(f"- **Pooled SQLite connections** (SQLAlchemy 1.4 opens and closes a connection for every load and "
-            f"save): {_compare(base, pooled)}; {_effect(base, pooled)}. {verdict}.")
+            f"save): {_compare(base, pooled)}; {_effect(base, pooled)}. {verdict}.{_meets_throughput(pooled)}")
+    known = rows.get("sqlite-pooled+known-count")
+    if known:
+        verdict = ("**Proposed** for the default profile: the same subclass also remembers how many events it "
+                   "loaded for a conversation and saves only the ones after them, instead of counting again "
+                   "(valid while one Rasa process writes the database; the deploy/ profile's replicas share "
+                   "PostgreSQL and must keep counting)" if _helps(base, known) else "Not worth a change on this evidence")
+        add(f"- **Pooled connections and no second count at save** (Rasa counts the stored events of the "
+            f"conversation with a sub-query on every save): {_compare(base, known)}; {_effect(base, known)}. "
+            f"{verdict}.{_meets_throughput(known)}")
     if normal:
         verdict = ("**Proposed** if losing the last commits on a power cut is acceptable (a crash of the process "
                    "loses nothing): `PRAGMA synchronous=NORMAL` in channels/rasa_fixes.py's listener"
-                   if _helps(base, normal) else "not worth giving up durability for on this evidence")
+                   if _helps(base, normal) else "Not worth giving up durability for on this evidence")
         add(f"- **synchronous=NORMAL** (no fsync per commit in WAL mode): {_compare(base, normal)}; "
             f"{_effect(base, normal)}. {verdict}.")
     threads = rows.get("tf-1-thread")

@@ -39,7 +39,7 @@ FULL = Sizes(
     cold_start_repeats=3,
     cv_folds=5,
     experiments=("baseline", "without-rasa-fixes", "tf-1-thread", "sqlite-synchronous-normal",
-                 "sqlite-pooled-connections", "in-memory-tracker"),
+                 "sqlite-pooled-connections", "sqlite-pooled+known-count", "in-memory-tracker"),
     experiment_latency_messages=300,  # over 3 rounds
     experiment_load_messages=600,
 )
@@ -74,7 +74,7 @@ DEV = Sizes(
     nlu_training_repeats=1,
     cold_start_repeats=1,
     cv_folds=0,
-    experiments=("baseline", "without-rasa-fixes", "sqlite-pooled-connections"),
+    experiments=("baseline", "sqlite-pooled+known-count"),
     experiment_latency_messages=20,
     experiment_load_messages=40,
 )
