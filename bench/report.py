@@ -413,15 +413,20 @@ def _compare(base: Dict[str, Any], other: Dict[str, Any]) -> str:
             f"{_n(other['rasa_cpu_ms_per_msg'])} ms per message")
 
 
+MIN_EFFECT = 0.05  # smaller changes are not worth a change to the project, even when real
+
+
 def _clear_change(before: Dict[str, Any], after: Dict[str, Any], key: str) -> Optional[float]:
-    """Relative change of a figure when the rounds of the two do not overlap, else None:
-    overlapping rounds are within what the machine's other work does to one configuration."""
+    """Relative change of a figure when it is at least MIN_EFFECT and the rounds of the two do
+    not overlap, else None: overlapping rounds are within what the machine's other work does
+    to one configuration."""
     b, a = before.get(key, NAN), after.get(key, NAN)
     rb = (before.get("rounds") or {}).get(key) or [b]
     ra = (after.get("rounds") or {}).get(key) or [a]
     if b != b or a != a or not b or (max(ra) >= min(rb) and max(rb) >= min(ra)):
         return None
-    return (a - b) / b
+    change = (a - b) / b
+    return change if abs(change) >= MIN_EFFECT else None
 
 
 def _effect(before: Dict[str, Any], after: Dict[str, Any]) -> str:
@@ -431,7 +436,8 @@ def _effect(before: Dict[str, Any], after: Dict[str, Any]) -> str:
         change = _clear_change(before, after, key)
         if change is not None:
             parts.append(f"{label} {change:+.0%}")
-    return ("clear change: " + ", ".join(parts)) if parts else "no change beyond the spread of the rounds"
+    return ("clear change: " + ", ".join(parts)) if parts else \
+        f"no change of {MIN_EFFECT:.0%} or more beyond the spread of the rounds"
 
 
 def _helps(before: Dict[str, Any], after: Dict[str, Any]) -> bool:
