@@ -3,7 +3,7 @@ inside a turn, measured in-process.
 
 It imports the project's `channels` package, as `rasa run` does when it loads a channel from
 credentials.yml, so whatever the project changes in Rasa at that point (channels/rasa_fixes.py)
-is in effect here too. Reads one action-server response (JSON) on stdin, prints JSON.
+is in effect here too, and opens the project's tracker store as endpoints.yml names it. Reads one action-server response (JSON) on stdin, prints JSON.
 It is a separate process because importing Rasa's core pulls in TensorFlow (seconds, ~500 MB),
 which the load generator must not carry.
 """
@@ -28,7 +28,6 @@ def main() -> None:
     response = json.load(sys.stdin)
     import channels  # noqa: F401  (as Rasa loading a channel: applies the project's changes)
     import jsonschema
-    import sqlalchemy as sa
     from rasa.core.actions.action import RemoteAction
 
     action = RemoteAction("action_answer_from_article", None)
@@ -38,9 +37,11 @@ def main() -> None:
         "project_validate_ms": cpu_ms_per_call(lambda: action._validate_action_result(dict(response)), 30),
         "stock_validate_ms": cpu_ms_per_call(lambda: jsonschema.validate(response, schema), 30),
     }
-    # The SQLite settings a tracker-store connection gets in this process.
+    # The SQLite settings a connection of the project's tracker store gets.
+    from stores.sqlite_tracker_store import SQLiteTrackerStore
+
     with tempfile.TemporaryDirectory() as directory:
-        engine = sa.create_engine(f"sqlite:///{Path(directory) / 'probe.db'}")
+        engine = SQLiteTrackerStore(db=str(Path(directory) / "probe.db")).engine
         with engine.connect() as connection:
             result["sqlite_journal_mode"] = connection.exec_driver_sql("PRAGMA journal_mode").scalar()
             result["sqlite_synchronous"] = {0: "OFF", 1: "NORMAL", 2: "FULL", 3: "EXTRA"}.get(

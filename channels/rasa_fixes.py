@@ -2,15 +2,14 @@
 the project's channels (every channel module imports the `channels` package).
 
 Each one was found by the benchmark (docs/benchmark-latest.md); each is small and
-has no setting in Rasa 3.6 that would do the same.
+has no setting in Rasa 3.6 that would do the same. The tracker store's fixes live in
+the store itself (stores/sqlite_tracker_store.py).
 """
 from __future__ import annotations
 
-import sqlite3
 from typing import Any, Dict
 
 import rasa.core.actions.action as rasa_action
-import sqlalchemy as sa
 from jsonschema import ValidationError, validators
 
 # Rasa waits up to 5 minutes for the action server; the REST channel answers the patient
@@ -37,19 +36,6 @@ def _validate_with_a_validator_built_once() -> None:
     rasa_action.RemoteAction._validate_action_result = _validate_action_result
 
 
-def _sqlite_write_ahead_log(connection: Any, _record: Any) -> None:
-    # The tracker store commits every turn, and Rasa runs SQLAlchemy on its event loop:
-    # the default rollback journal makes every conversation wait for several fsyncs.
-    # WAL keeps synchronous=FULL, so a committed turn survives a crash or power loss.
-    if isinstance(connection, sqlite3.Connection):
-        cursor = connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute("PRAGMA synchronous=FULL")
-        cursor.close()
-
-
 def apply() -> None:
     rasa_action.DEFAULT_REQUEST_TIMEOUT = ACTION_SERVER_TIMEOUT_SECONDS
     _validate_with_a_validator_built_once()
-    if not sa.event.contains(sa.engine.Engine, "connect", _sqlite_write_ahead_log):
-        sa.event.listen(sa.engine.Engine, "connect", _sqlite_write_ahead_log)

@@ -19,6 +19,7 @@ import sqlalchemy as sa
 import yaml
 from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import read_endpoints_from_path
+from rasa.shared.utils.common import class_from_module_path
 
 ROOT = Path(__file__).resolve().parent.parent
 CLINIC_FILE = ROOT / "clinic.yml"
@@ -32,11 +33,22 @@ def retention_days() -> int:
     return days
 
 
+def is_sql_tracker_store(store_type: str) -> bool:
+    """Rasa's `type: SQL`, or a custom store built on it (stores/sqlite_tracker_store.py)."""
+    if store_type == "SQL":
+        return True
+    try:
+        store_class = class_from_module_path(store_type)
+    except (ImportError, AttributeError):
+        return False
+    return isinstance(store_class, type) and issubclass(store_class, SQLTrackerStore)
+
+
 def tracker_engine(endpoints: str) -> sa.engine.Engine:
     os.environ.setdefault("TRACKER_DB", str(DEFAULT_TRACKER_DB))
     os.environ.setdefault("ACTION_SERVER_PORT", "5055")
     store = read_endpoints_from_path(endpoints).tracker_store
-    if store is None or store.type != "SQL":
+    if store is None or not is_sql_tracker_store(store.type):
         raise SystemExit(f"{endpoints}: the tracker store is not an SQL store; nothing to do")
     kwargs = store.kwargs
     # Rasa reads the database host from the store's `url:` key (endpoints.prod.yml).

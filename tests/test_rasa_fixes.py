@@ -1,12 +1,9 @@
 """The fixes to Rasa's hot path keep Rasa's behaviour (channels/rasa_fixes.py)."""
-import sqlite3
-
 import pytest
 from jsonschema import ValidationError
 from rasa.core.actions.action import RemoteAction
 
 import channels  # noqa: F401  (applies the fixes, as Rasa loading a channel does)
-from tests.conftest import Patient
 
 
 def test_action_responses_are_still_validated():
@@ -14,10 +11,3 @@ def test_action_responses_are_still_validated():
     assert action._validate_action_result({"events": [{"event": "slot", "name": "x", "value": 1}], "responses": []})
     with pytest.raises(ValidationError, match="Failed to validate Action server response"):
         action._validate_action_result({"events": [{"no_event_key": 1}]})
-
-
-@pytest.mark.server
-def test_the_sqlite_tracker_store_runs_in_write_ahead_log_mode(stack):
-    Patient(stack.rest_url).say("hello")
-    with sqlite3.connect(stack.tracker_db) as db:
-        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
