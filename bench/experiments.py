@@ -40,20 +40,18 @@ def _patched(variable: str) -> Dict[str, str]:
 
 EXPERIMENTS = {e.name: e for e in (
     Experiment("baseline", "the project as it is, measured the same way as the experiments", {}),
-    Experiment("without-rasa-fixes", "Rasa 3.6 as shipped: channels/rasa_fixes.py not applied (action responses "
-               "validated by `jsonschema.validate()` on every call, SQLite's default rollback journal)",
+    Experiment("without-rasa-fixes", "Rasa 3.6 as shipped on the action path: channels/rasa_fixes.py not applied "
+               "(action responses validated by `jsonschema.validate()` on every call)",
                _patched("BENCH_WITHOUT_PROJECT_FIXES")),
+    Experiment("rasa-sql-tracker-store", "Rasa's own SQL tracker store on SQLite instead of "
+               "stores/sqlite_tracker_store.py (a connection opened per load and per save, the stored events "
+               "counted again at every save, SQLite's default rollback journal)",
+               {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-rasa-sql.yml")}),
     Experiment("tf-1-thread", "TF_INTRA_OP_PARALLELISM_THREADS=1, TF_INTER_OP_PARALLELISM_THREADS=1, "
                "OMP_NUM_THREADS=1", {"TF_INTRA_OP_PARALLELISM_THREADS": "1",
                                      "TF_INTER_OP_PARALLELISM_THREADS": "1", "OMP_NUM_THREADS": "1"}),
     Experiment("sqlite-synchronous-normal", "tracker-store SQLite with synchronous=NORMAL (in WAL mode: no fsync "
                "per commit)", _patched("BENCH_SQLITE_NORMAL")),
-    Experiment("sqlite-pooled-connections", "the SQL tracker store keeps its SQLite connections in a pool instead "
-               "of opening one per load and per save (SQLAlchemy 1.4's NullPool)", _patched("BENCH_SQLITE_POOL")),
-    Experiment("sqlite-pooled+known-count", "pooled connections, and saving a conversation takes the count of its "
-               "stored events from loading it earlier in the turn instead of a COUNT query (valid while one Rasa "
-               "process writes the database)", {"PYTHONPATH": PATCHES, "BENCH_SQLITE_POOL": "1",
-                                                "BENCH_SQLITE_KNOWN_COUNT": "1"}),
     Experiment("in-memory-tracker", "Rasa's in-memory tracker store instead of SQLite (a diagnostic of what the "
                "tracker store costs: conversations would not survive a restart)",
                {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-in-memory.yml")}),

@@ -449,15 +449,6 @@ def _helps(before: Dict[str, Any], after: Dict[str, Any]) -> bool:
     return bool(signs) and all(sign > 0 for sign in signs)
 
 
-def _meets_throughput(row: Dict[str, Any]) -> str:
-    goal = next(g for g in GOALS if g.key == "throughput_20")
-    rounds = (row.get("rounds") or {}).get("throughput_20") or []
-    if goal.check(row.get("throughput_20")):
-        return (f" It meets the throughput goal ({_n(row['throughput_20'])} msg/s"
-                + (f", rounds {spread(rounds)})." if rounds else ")."))
-    return ""
-
-
 def _findings(add, f, results, serving, experiments) -> None:
     rows = {r["name"]: r for r in experiment_rows(f, serving, experiments) if not r["error"]}
     base = rows.get("baseline") or rows.get("baseline (main stack)")
@@ -470,38 +461,27 @@ def _findings(add, f, results, serving, experiments) -> None:
     probe = results.get("probe") or {}
     stock = rows.get("without-rasa-fixes")
     if stock:
-        add(f"- **What channels/rasa_fixes.py buys** (action responses validated by a validator built once; SQLite "
-            f"tracker store in WAL mode), against Rasa 3.6 as shipped: {_compare(stock, base)}.")
+        add(f"- **What channels/rasa_fixes.py buys** (action responses validated by a validator built once), "
+            f"against Rasa 3.6 as shipped: {_compare(stock, base)}.")
     elif probe.get("validation_function") == "rasa.core.actions.action":
         add(f"- **Rasa validates every action-server response with `jsonschema.validate()`** "
             f"({_n(probe.get('stock_validate_ms'))} ms of CPU per answer). **Proposed**: replace "
             "`RemoteAction._validate_action_result` with one that calls `.validate(result)` on "
             "`jsonschema.validators.validator_for(schema)(schema)` built once at import.")
-    memory, pooled, normal = rows.get("in-memory-tracker"), rows.get("sqlite-pooled-connections"), \
-        rows.get("sqlite-synchronous-normal")
+    rasa_store = rows.get("rasa-sql-tracker-store")
+    if rasa_store:
+        add(f"- **What stores/sqlite_tracker_store.py buys** (pooled connections, no second count of the stored "
+            f"events at save, write-ahead log), against Rasa's own SQL tracker store on SQLite: "
+            f"{_compare(rasa_store, base)}; {_effect(rasa_store, base)}.")
+    memory, normal = rows.get("in-memory-tracker"), rows.get("sqlite-synchronous-normal")
     if memory:
-        add(f"- **The SQL tracker store is the largest remaining cost.** Without it (in-memory tracker store, a "
-            f"diagnostic only): {_compare(base, memory)}. Loading a conversation means SQL queries, JSON decoding "
-            "and replaying every event of the session into a tracker; saving means counting the stored events, "
-            "then inserting and committing the new ones, all on the event loop.")
-    if pooled:
-        verdict = ("**Proposed** (a modest gain): a small SQLTrackerStore subclass, named in endpoints.yml, that "
-                   "creates its engine with `poolclass=sqlalchemy.pool.QueuePool` for SQLite" if _helps(base, pooled)
-                   else "Not worth a change on this evidence")
-        add(f"- **Pooled SQLite connections** (SQLAlchemy 1.4 opens and closes a connection for every load and "
-            f"save): {_compare(base, pooled)}; {_effect(base, pooled)}. {verdict}.{_meets_throughput(pooled)}")
-    known = rows.get("sqlite-pooled+known-count")
-    if known:
-        verdict = ("**Proposed** for the default profile: the same subclass also remembers how many events it "
-                   "loaded for a conversation and saves only the ones after them, instead of counting again "
-                   "(valid while one Rasa process writes the database; the deploy/ profile's replicas share "
-                   "PostgreSQL and must keep counting)" if _helps(base, known) else "Not worth a change on this evidence")
-        add(f"- **Pooled connections and no second count at save** (Rasa counts the stored events of the "
-            f"conversation with a sub-query on every save): {_compare(base, known)}; {_effect(base, known)}. "
-            f"{verdict}.{_meets_throughput(known)}")
+        add(f"- **The tracker store is still the largest cost after NLU.** Without it (in-memory tracker store, a "
+            f"diagnostic only: conversations would not survive a restart): {_compare(base, memory)}. Loading a "
+            "conversation means an SQL query, JSON decoding and replaying every event of the session into a "
+            "tracker; saving means inserting and committing the new events, all on the event loop.")
     if normal:
         verdict = ("**Proposed** if losing the last commits on a power cut is acceptable (a crash of the process "
-                   "loses nothing): `PRAGMA synchronous=NORMAL` in channels/rasa_fixes.py's listener"
+                   "loses nothing): `PRAGMA synchronous=NORMAL` in stores/sqlite_tracker_store.py"
                    if _helps(base, normal) else "Not worth giving up durability for on this evidence")
         add(f"- **synchronous=NORMAL** (no fsync per commit in WAL mode): {_compare(base, normal)}; "
             f"{_effect(base, normal)}. {verdict}.")

@@ -38,8 +38,8 @@ FULL = Sizes(
     nlu_training_repeats=1,
     cold_start_repeats=3,
     cv_folds=5,
-    experiments=("baseline", "without-rasa-fixes", "tf-1-thread", "sqlite-synchronous-normal",
-                 "sqlite-pooled-connections", "sqlite-pooled+known-count", "in-memory-tracker"),
+    experiments=("baseline", "without-rasa-fixes", "rasa-sql-tracker-store", "tf-1-thread",
+                 "sqlite-synchronous-normal", "in-memory-tracker"),
     experiment_latency_messages=300,  # over 3 rounds
     experiment_load_messages=600,
 )
@@ -74,7 +74,7 @@ DEV = Sizes(
     nlu_training_repeats=1,
     cold_start_repeats=1,
     cv_folds=0,
-    experiments=("baseline", "sqlite-pooled+known-count"),
+    experiments=("baseline", "rasa-sql-tracker-store"),
     experiment_latency_messages=20,
     experiment_load_messages=40,
 )
