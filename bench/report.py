@@ -17,6 +17,7 @@ from bench import plots
 from bench.accuracy import AccuracyResults
 from bench.client import LoadRun
 from bench.procs import cpu_model, memory_total_bytes
+from bench.profile import SAMPLES_PER_SECOND
 from bench.serving import ServingResults
 from bench.settings import BUSY_OTHER_CORES, CONCURRENCY_LEVELS, GOALS, Sizes
 from bench.stats import median, spread
@@ -172,6 +173,7 @@ def markdown(sizes: Sizes, results: Dict[str, Any], f: Dict[str, float], serving
     add("")
 
     _where_time_goes(add, results, f, serving, experiments)
+    _profile(add, f, serving)
     _latency(add, sizes, f, serving)
     _throughput(add, f, serving)
     _memory(add, sizes, f, serving)
@@ -236,6 +238,39 @@ def _where_time_goes(add, results, f, serving, experiments) -> None:
             f"needs {_n(f.get('actions_cpu_ms_20'))} ms per message and the load generator "
             f"{_n(f.get('client_cpu_ms_20'))} ms. `SANIC_WORKERS` > 1 is refused by Rasa unless the lock store is "
             "shared (Redis): with the default in-memory lock store it silently keeps one worker.\n")
+
+
+def _profile(add, f, serving: ServingResults) -> None:
+    profile = serving.profile
+    if profile is None:
+        return
+    add("## Profile under load\n")
+    if profile.error or not profile.samples:
+        add(f"py-spy could not sample the Rasa server: {profile.error or 'no samples'}.\n")
+        return
+    add(f"py-spy sampled the Rasa server's Python stacks {SAMPLES_PER_SECOND} times a second while it answered "
+        f"{profile.messages:,} messages at 20 conversations ({_n(profile.throughput)} msg/s while sampled, "
+        f"{profile.samples:,} samples). Each sample is counted in the phase of Rasa's turn it was in; "
+        "\"ms per message\" is the sampled time divided by the messages (waiting included), to compare with "
+        f"the Rasa CPU per message measured from /proc ({_n(f.get('rasa_cpu_ms_20'))} ms at 20 "
+        "conversations).\n")
+    add("| phase of the turn | share of samples | ms per message |")
+    add("| --- | --- | --- |")
+    for phase, count in profile.phases:
+        add(f"| {phase} | {count / profile.samples:.1%} | {_n(profile.ms_per_message(count))} |")
+    add("")
+    if profile.libraries:
+        add("Across the phases: " + ", ".join(f"{library} {count / profile.samples:.0%}"
+                                                for library, count in profile.libraries)
+            + " of the samples (Rasa runs the NLU pipeline and the policies as a dask graph).\n")
+    add("Hottest innermost frames (where the process was when sampled):\n")
+    add("| frame | share of samples |")
+    add("| --- | --- |")
+    for frame, count in profile.hottest[:8]:
+        add(f"| `{frame}` | {count / profile.samples:.1%} |")
+    add("")
+    add(f"Raw stacks: `reports/{Path(profile.raw_file).name}` (collapsed stacks: a flame graph with "
+        "`flamegraph.pl`, or open the file in https://www.speedscope.app).\n")
 
 
 def _latency(add, sizes, f, serving) -> None:

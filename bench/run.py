@@ -103,6 +103,7 @@ class Benchmark:
                 self.log("held-out set scored through /model/parse")
             main.latency()
             main.throughput()
+            main.profile(self.reports / "rasa-profile.txt")
             if with_accuracy:
                 rasa_tests.start_in_background()
                 tests_started = True

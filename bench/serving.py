@@ -8,11 +8,13 @@ hundred messages during the top-up, which gives the memory-over-messages plot.
 from __future__ import annotations
 
 import time
+from pathlib import Path
 from dataclasses import asdict, dataclass, field
 from typing import Any, Callable, Dict, List, Optional
 
 from bench import client
 from bench.client import LoadRun
+from bench.profile import Profile, profile_under_load
 from bench.settings import CONCURRENCY_LEVELS, Sizes
 from bench.stack import BenchStack, ColdStart
 from bench.workload import mix, turns
@@ -81,6 +83,7 @@ class ServingResults:
     memory: List[MemorySample] = field(default_factory=list)
     soak_ran_alongside: str = ""  # what else ran during the soak top-up
     latency_mix: Dict[str, float] = field(default_factory=dict)  # kinds of message in the latency samples
+    profile: Optional[Profile] = None
 
     def as_dict(self) -> Dict[str, Any]:
         return {
@@ -93,6 +96,7 @@ class ServingResults:
             "soak_ran_alongside": self.soak_ran_alongside,
             "latency_mix": self.latency_mix,
             "memory": [{**asdict(m), "total_mb": m.total_mb} for m in self.memory],
+            "profile": self.profile.as_dict() if self.profile else None,
         }
 
 
@@ -161,6 +165,19 @@ class MainStackRun:
                 self.log(f"{level:>2} conversations ({repeat + 1}/{self.sizes.load_repeats}): "
                          f"{run.throughput:.1f} msg/s, p99 {run.p(99):.0f} ms, {run.error_count} errors")
         self.remember_memory("after throughput runs")
+
+    def profile(self, raw_file: Path) -> None:
+        """py-spy samples the Rasa server during a run at 20 conversations (bench/profile.py)."""
+        total = self.sizes.profile_messages
+        profile = profile_under_load(
+            self.stack.stack.processes["rasa"].pid,
+            lambda: client.concurrent(self.stack.rest_url, SOAK_CONCURRENCY, total, "profile", label="profile"),
+            raw_file,
+        )
+        self.messages += profile.messages
+        self.results.profile = profile
+        self.log(f"profile: {profile.samples} samples over {profile.messages} messages"
+                 + (f" ({profile.error})" if profile.error else ""))
 
     def soak(self, alongside: str = "") -> None:
         """Tops the stack up to `soak_messages` REST messages at 20 conversations."""

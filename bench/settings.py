@@ -24,6 +24,7 @@ class Sizes:
     experiments: Tuple[str, ...]  # names in bench/experiments.py
     experiment_latency_messages: int
     experiment_load_messages: int  # at 20 conversations
+    profile_messages: int  # at 20 conversations on the main stack, sampled by py-spy
 
 
 FULL = Sizes(
@@ -42,6 +43,7 @@ FULL = Sizes(
                  "sqlite-synchronous-normal", "in-memory-tracker"),
     experiment_latency_messages=300,  # over 3 rounds
     experiment_load_messages=600,
+    profile_messages=1_000,
 )
 
 QUICK = Sizes(
@@ -59,6 +61,7 @@ QUICK = Sizes(
     experiments=("in-memory-tracker",),  # compared with the main stack: no time for a baseline stack
     experiment_latency_messages=150,
     experiment_load_messages=200,
+    profile_messages=300,
 )
 
 # A few seconds per part: for working on the benchmark code itself. Figures are meaningless.
@@ -77,6 +80,7 @@ DEV = Sizes(
     experiments=("baseline", "rasa-sql-tracker-store"),
     experiment_latency_messages=20,
     experiment_load_messages=40,
+    profile_messages=40,
 )
 
 # --- goals (the targets) ---------------------------------------------------------
