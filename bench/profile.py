@@ -105,6 +105,8 @@ def profile_under_load(pid: int, load: Callable[[], Any], raw_file: Path) -> Pro
         profile = summarise(raw_file.read_text(encoding="utf-8"))
         profile.raw_file = str(raw_file)
     else:
-        profile = Profile(error=f"py-spy wrote no profile: {output.strip()[-300:]}")
+        said = output.strip().splitlines()
+        profile = Profile(error=f"py-spy wrote no profile (exit code {spy.returncode})"
+                                + (f": {said[0][:300]}" if said else ""))
     profile.messages, profile.seconds, profile.throughput = run.messages, run.wall_seconds, run.throughput
     return profile
