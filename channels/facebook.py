@@ -29,6 +29,7 @@ from sanic.response import HTTPResponse
 
 from channels import optional_credential, option_memory_from, required_credential
 from channels.formatting import (
+    CHOOSE_PROMPT,
     MESSENGER_LIMIT,
     button_payloads,
     button_titles,
@@ -43,7 +44,6 @@ logger = logging.getLogger(__name__)
 
 SIGNATURE_HEADER = "X-Hub-Signature-256"
 GRAPH_API_URL = "https://graph.facebook.com"
-CHOOSE_PROMPT = "Please choose:"
 MEDIA_TYPES = ("audio", "image", "video", "file")
 
 
@@ -233,12 +233,9 @@ class VerifiedFacebookInput(FacebookInput):
         options: Optional[OptionMemory] = None,
     ) -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
-        self.api_base_url = api_base_url
-        self.api_version = api_version
+        # One Graph API client (and HTTP session) for every message, not one per webhook.
+        self.messenger_client = messenger_client(fb_access_token, fb_secret, api_base_url, api_version)
         self.options = options or OptionMemory()
-
-    def client(self) -> MessengerClient:
-        return messenger_client(self.fb_access_token, self.fb_secret, self.api_base_url, self.api_version)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("verified_fb_webhook", __name__)
@@ -270,11 +267,11 @@ class VerifiedFacebookInput(FacebookInput):
             if not is_event_batch(payload):
                 return response.text("not a Messenger event batch", status=400)
 
-            messenger = VerifiedMessenger(self.client(), on_new_message, self.options)
+            messenger = VerifiedMessenger(self.messenger_client, on_new_message, self.options)
             await messenger.handle(payload, self.get_metadata(request))
             return response.text("success")
 
         return webhook
 
     def get_output_channel(self) -> VerifiedMessengerBot:
-        return VerifiedMessengerBot(self.client(), self.options)
+        return VerifiedMessengerBot(self.messenger_client, self.options)

@@ -28,6 +28,8 @@ MESSENGER_MAX_QUICK_REPLIES = 13
 MESSENGER_MAX_QUICK_REPLY_TITLE = 20
 
 NUMBERED_INTRO = "Reply with a number:"
+# The text of a message that carries buttons but no text of its own.
+CHOOSE_PROMPT = "Please choose:"
 
 Measure = Callable[[str], int]
 Button = Dict[str, Any]

@@ -46,12 +46,12 @@ def too_long_reply(limit: int) -> str:
     )
 
 
-def unavailable_reply() -> str:
-    clinic = load_clinic()
-    return (
-        "Sorry, I can't answer right now. Please try again in a moment, or contact "
-        f"{clinic.name} directly:\n{clinic.contact_lines}"
-    )
+# Built once: it is sent exactly when the server is slow or failing.
+_CLINIC = load_clinic()
+UNAVAILABLE_REPLY = (
+    "Sorry, I can't answer right now. Please try again in a moment, or contact "
+    f"{_CLINIC.name} directly:\n{_CLINIC.contact_lines}"
+)
 
 
 def clean_text(text: str) -> str:
@@ -135,12 +135,12 @@ class GuardedRestInput(RestInput):
             await asyncio.wait_for(asyncio.shield(turn), timeout=self.answer_timeout_seconds)
         except asyncio.TimeoutError:
             logger.warning("Answer for a message took longer than %.0f s; sent the fallback reply.", self.answer_timeout_seconds)
-            return [{"recipient_id": sender, "text": unavailable_reply()}]
+            return [{"recipient_id": sender, "text": UNAVAILABLE_REPLY}]
         except Exception:
             logger.exception("Handling a message failed; sent the fallback reply.")
-            return [{"recipient_id": sender, "text": unavailable_reply()}]
+            return [{"recipient_id": sender, "text": UNAVAILABLE_REPLY}]
         # Rasa swallows action server errors and simply says nothing.
-        return collector.messages or [{"recipient_id": sender, "text": unavailable_reply()}]
+        return collector.messages or [{"recipient_id": sender, "text": UNAVAILABLE_REPLY}]
 
     def _finish_turn(self, turn: "asyncio.Future[Any]") -> None:
         self._background.discard(turn)

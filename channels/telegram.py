@@ -31,7 +31,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels import optional_credential, option_memory_from, required_credential
-from channels.formatting import TELEGRAM_LIMIT, button_payloads, split_text, utf16_length
+from channels.formatting import CHOOSE_PROMPT, TELEGRAM_LIMIT, button_payloads, split_text, utf16_length
 from channels.options import OptionMemory
 from channels.signatures import same_secret
 
@@ -44,7 +44,6 @@ SECRET_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{1,256}")
 MAX_CALLBACK_DATA_BYTES = 64
 # Data of a button whose payload is too long: the payload is kept in OptionMemory.
 OPTION_REFERENCE = re.compile(r"option:(\d{1,3})")
-CHOOSE_PROMPT = "Please choose:"
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
 ChatId = Union[int, str]

@@ -153,9 +153,17 @@ class VerifiedTwilioInput(TwilioInput):
     ) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
         self.webhook_url = webhook_url
-        self.whatsapp_number = whatsapp_number
-        self.api_base_url = api_base_url
         self.options = options or OptionMemory()
+        # One output (one Twilio client and HTTP session) for every message: it keeps no
+        # per-message state, and a new one per message would open a new TLS connection.
+        self.output = VerifiedTwilioOutput(
+            account_sid,
+            auth_token,
+            twilio_number,
+            options=self.options,
+            whatsapp_number=whatsapp_number,
+            api_base_url=api_base_url,
+        )
         if not webhook_url:
             logger.warning(
                 "Twilio channel without 'webhook_url': signatures are checked against the "
@@ -228,11 +236,4 @@ class VerifiedTwilioInput(TwilioInput):
             logger.exception("The bot failed to handle a Twilio message.")
 
     def get_output_channel(self) -> OutputChannel:
-        return VerifiedTwilioOutput(
-            self.account_sid,
-            self.auth_token,
-            self.twilio_number,
-            options=self.options,
-            whatsapp_number=self.whatsapp_number,
-            api_base_url=self.api_base_url,
-        )
+        return self.output

@@ -51,6 +51,8 @@ from channels.options import OptionMemory
 from channels.signatures import hub_signature_256, is_valid_twilio_signature, twilio_signature
 from channels.telegram import VerifiedTelegramInput
 from channels.twilio import VerifiedTwilioInput
+from scripts.serve import HOST
+from tests.conftest import make_stack
 
 CHANNELS_FILE = Path(__file__).resolve().parent.parent / "credentials.channels.yml"
 ARTICLE = load_article()
@@ -847,19 +849,10 @@ def channels_credentials(provider_url: str) -> Dict[str, Any]:
 
 @pytest.fixture(scope="module")
 def channel_server(tmp_path_factory):
-    from scripts.serve import HOST, MODEL, Stack, free_port
-
-    if not MODEL.exists():
-        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`")
-    var = tmp_path_factory.mktemp("channels")
     provider = ProviderAPI()
-    credentials = var / "credentials.yml"
+    credentials = tmp_path_factory.mktemp("channel-credentials") / "credentials.yml"
     credentials.write_text(yaml.safe_dump(channels_credentials(provider.url)))
-
-    stack = Stack(rasa_port=free_port(), action_port=free_port(), web_port=free_port(),
-                  tracker_db=var / "tracker.db", log_dir=var / "log",
-                  extra_env={"RASA_CREDENTIALS": str(credentials)})
-    with stack:
+    with make_stack(tmp_path_factory, "channels", RASA_CREDENTIALS=str(credentials)) as stack:
         yield f"http://{HOST}:{stack.rasa_port}/webhooks", provider
     provider.close()
 
