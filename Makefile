@@ -41,12 +41,12 @@ run-prod: setup $(MODEL)
 prod-stop:
 	deploy/services.sh stop
 
-test: setup $(MODEL)
+test: setup browser $(MODEL)
 	$(RASA) data validate --fail-on-warnings
 	$(PY) -m pytest
 	$(RASA) test core --stories tests/test_stories.yml --fail-on-prediction-errors --out reports/conversations
 
-test-scale: setup $(MODEL)
+test-scale: setup browser $(MODEL)
 	$(PY) -m pytest tests/test_scale.py
 
 # Speed, accuracy, memory, training time and cold start (reports/benchmark.md, about
@@ -58,10 +58,10 @@ bench: setup $(MODEL)
 bench-workers: setup $(MODEL)
 	$(PY) -m deploy.bench_workers
 
-setup: $(VENV)/.installed $(PIPELINE) browser
+setup: $(VENV)/.installed $(PIPELINE)
 
 # Debian's chromium for the widget's browser tests (Playwright drives it; it never
-# downloads a browser of its own).
+# downloads a browser of its own). Only the tests need it: `make run` works without.
 browser:
 	@scripts/install-chromium.sh
 

@@ -120,7 +120,6 @@ class ProdStack:
         self.log_dir = settings.state_dir / "log"
         self.action_servers: List[Stack] = []
         self.replicas: List[Stack] = []
-        self.services_started = False
 
     # ------------------------------------------------------------ addresses
 
@@ -203,7 +202,6 @@ class ProdStack:
                                 capture_output=True, text=True, timeout=900)
         if result.returncode != 0:
             raise RuntimeError(f"deploy/services.sh start failed:\n{result.stderr.strip()}")
-        self.services_started = True
 
     def route_to(self, replica_indexes: List[int]) -> None:
         """Re-renders and reloads nginx so that only these replicas get traffic."""
@@ -216,7 +214,6 @@ class ProdStack:
     def stop_services(self) -> None:
         subprocess.run([str(SERVICES), "stop"], cwd=ROOT, env=self.services_env(),
                        capture_output=True, text=True, timeout=300)
-        self.services_started = False
 
     def _stack(self, name: str, **ports: int) -> Stack:
         return Stack(log_dir=self.log_dir / name, model=self.model, extra_env=self.app_env(),
@@ -243,15 +240,14 @@ class ProdStack:
         self.replicas[index] = self._replica(index)
         self.replicas[index].start_rasa(timeout=timeout)
 
-    def start(self, services: bool = True) -> "ProdStack":
+    def start(self) -> "ProdStack":
         try:
-            if services:
-                self.start_services()
+            self.start_services()
             self.start_action_servers()
             self.start_replicas()
             wait_for(f"http://{HOST}:{self.settings.nginx_port}/webhooks/rest/", 30, self.replicas[0].processes["rasa"])
         except BaseException:
-            self.stop(services=services)
+            self.stop()
             raise
         return self
 
@@ -276,12 +272,6 @@ class ProdStack:
             stack.stop()
         if services:
             self.stop_services()
-
-    def __enter__(self) -> "ProdStack":
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
 
 
 def main() -> int:
