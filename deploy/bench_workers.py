@@ -31,6 +31,9 @@ from typing import Dict, List
 
 import requests
 
+from bench.procs import group_cpu_seconds, load_average, machine_busy_seconds, own_cpu_seconds
+from bench.stack import NO_RATE_LIMITS
+from bench.stats import percentile
 from deploy.run_prod import ProdSettings, ProdStack
 from scripts.serve import ROOT
 
@@ -45,8 +48,9 @@ SCRIPT = [
 CLOCK_TICKS = os.sysconf("SC_CLK_TCK")
 
 
-def cpu_seconds(pid: int) -> float:
-    """user + system CPU of a process and its reaped children."""
+def service_cpu_seconds(pid: int) -> float:
+    """user + system CPU of a service process and its reaped children (PostgreSQL forks
+    a backend per connection)."""
     try:
         fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     except OSError:
@@ -54,35 +58,18 @@ def cpu_seconds(pid: int) -> float:
     return sum(int(v) for v in fields[11:15]) / CLOCK_TICKS
 
 
-def machine_busy_seconds() -> float:
-    values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + values[4]
-    return (sum(values[:8]) - idle) / CLOCK_TICKS
-
-
-def process_group(pid: int) -> int:
-    try:
-        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[2])
-    except (OSError, ValueError, IndexError):
-        return -1
-
-
 def group_cpu(stack: ProdStack) -> Dict[str, float]:
-    # Each server is the leader of its own process group: count its Sanic workers too.
-    leaders = {process.pid: name.split("-")[0] for name, process in stack.processes().items()}
     groups: Dict[str, float] = {"rasa": 0.0, "actions": 0.0}
-    for proc in Path("/proc").iterdir():
-        if proc.name.isdigit():
-            label = leaders.get(process_group(int(proc.name)))
-            if label:
-                groups[label] += cpu_seconds(int(proc.name))
+    # Each server is the leader of its own process group: count its Sanic workers too.
+    for name, process in stack.processes().items():
+        groups[name.split("-")[0]] += group_cpu_seconds(process.pid)
     for label, needle in (("postgres", "postgres"), ("redis", "redis-server"), ("nginx", "nginx")):
         total = 0.0
         for proc in Path("/proc").iterdir():
             if proc.name.isdigit():
                 try:
                     if needle in (proc / "comm").read_text() or needle in (proc / "cmdline").read_text():
-                        total += cpu_seconds(int(proc.name))
+                        total += service_cpu_seconds(int(proc.name))
                 except OSError:
                     pass
         groups[label] = total
@@ -123,10 +110,7 @@ def load(url: str, concurrency: int, seconds: float) -> Dict[str, object]:
     for thread in threads:
         thread.join()
     wall = time.monotonic() - started
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p * len(latencies)))] * 1000 if latencies else float("nan")
+    latencies_ms = sorted(latency * 1000 for latency in latencies)
 
     return {
         "messages": len(latencies),
@@ -134,9 +118,9 @@ def load(url: str, concurrency: int, seconds: float) -> Dict[str, object]:
         "error_kinds": sorted(set(errors)),
         "seconds": round(wall, 2),
         "throughput_msg_s": round(len(latencies) / wall, 2),
-        "p50_ms": round(pct(0.50), 1),
-        "p99_ms": round(pct(0.99), 1),
-        "max_ms": round(latencies[-1] * 1000, 1) if latencies else None,
+        "p50_ms": round(percentile(latencies_ms, 50), 1),
+        "p99_ms": round(percentile(latencies_ms, 99), 1),
+        "max_ms": round(latencies_ms[-1], 1) if latencies_ms else None,
     }
 
 
@@ -144,10 +128,10 @@ def measure(stack: ProdStack, replicas: List[int], concurrency: int, seconds: fl
     stack.route_to(replicas)
     time.sleep(1)
     load(stack.rest_url, concurrency, 3)  # warm-up after the reload, not counted
-    cpu_before, busy_before, client_before = group_cpu(stack), machine_busy_seconds(), sum(os.times()[:2])
-    load_avg = os.getloadavg()[0]
+    cpu_before, busy_before, client_before = group_cpu(stack), machine_busy_seconds(), own_cpu_seconds()
+    load_avg = load_average()
     result = load(stack.rest_url, concurrency, seconds)
-    cpu_after, busy_after, client_after = group_cpu(stack), machine_busy_seconds(), sum(os.times()[:2])
+    cpu_after, busy_after, client_after = group_cpu(stack), machine_busy_seconds(), own_cpu_seconds()
     wall = float(result["seconds"])  # type: ignore[arg-type]
     cores = {k: round((cpu_after[k] - cpu_before[k]) / wall, 2) for k in cpu_after}
     cores["load generator"] = round((client_after - client_before) / wall, 2)
@@ -170,12 +154,11 @@ def main() -> int:
 
     state = Path(tempfile.mkdtemp(prefix="scale-bench-", dir="/tmp"))
     state.chmod(0o755)  # PostgreSQL runs as its own user and must reach its data folder
-    no_limits = {"BOT_RATE_LIMIT_PER_IP": "0/60", "BOT_RATE_LIMIT_PER_SENDER": "0/60"}
     runs: Dict[str, List[Dict[str, object]]] = {"1": [], "2": []}
     try:
         if args.mode == "replicas":
             settings = ProdSettings.on_free_ports(state, replicas=2, action_servers=1, nginx_rate="10000r/s",
-                                                  nginx_burst=10000, extra_env=no_limits)
+                                                  nginx_burst=10000, extra_env=NO_RATE_LIMITS)
             stack = ProdStack(settings)
             print("Starting PostgreSQL, Redis, nginx, 1 action server, 2 Rasa replicas...", flush=True)
             stack.start()
@@ -192,7 +175,7 @@ def main() -> int:
             for round_ in range(args.rounds):
                 for n in ("1", "2"):
                     settings = ProdSettings.on_free_ports(state, replicas=1, action_servers=1, sanic_workers=int(n),
-                                                          nginx_rate="10000r/s", nginx_burst=10000, extra_env=no_limits)
+                                                          nginx_rate="10000r/s", nginx_burst=10000, extra_env=NO_RATE_LIMITS)
                     stack = ProdStack(settings)
                     stack.start()
                     try:

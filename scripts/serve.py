@@ -121,10 +121,9 @@ class Stack:
 
     def start_rasa(self, timeout: float = 120) -> None:
         self.tracker_db.parent.mkdir(parents=True, exist_ok=True)
-        origins = self.env()["WEB_ORIGINS"].split(",")
-        # One --cors with every origin: Rasa keeps only the last of repeated --cors flags.
-        cors = ["--cors", *[origin.strip() for origin in origins if origin.strip()]]
         env = self.env()
+        # One --cors with every origin: Rasa keeps only the last of repeated --cors flags.
+        cors = ["--cors", *[origin.strip() for origin in env["WEB_ORIGINS"].split(",") if origin.strip()]]
         process = self._spawn(
             "rasa",
             [str(VENV_BIN / "rasa"), "run", "--model", str(self.model), "--interface", HOST,
