@@ -18,7 +18,7 @@ from typing import Any, Callable, Dict, Iterator, List, Optional
 import aiohttp
 
 from bench.procs import CpuUsage
-from bench.stats import percentile
+from bench.stats import median, percentile
 from bench.workload import Turn, conversations
 
 REQUEST_TIMEOUT_S = 30
@@ -35,7 +35,7 @@ class LoadRun:
     wall_seconds: float = 0.0
     latencies_ms: List[float] = field(default_factory=list)
     errors: Counter = field(default_factory=Counter)
-    cpu: Optional[CpuUsage] = None  # filled in by the caller's BenchStack.cpu_meter()
+    cpu: Optional[CpuUsage] = None  # filled in by BenchStack.measured()
 
     @property
     def messages(self) -> int:
@@ -62,6 +62,16 @@ class LoadRun:
             **({"cpu_ms_per_message": {k: round(v, 2) for k, v in self.cpu.per_message_ms(self.messages).items()},
                 "other_processes_cores": round(self.cpu.other_cores, 2)} if self.cpu else {}),
         }
+
+
+def median_of(runs: List[LoadRun], metric: Callable[[LoadRun], float]) -> float:
+    """Median of a figure over repeated runs (NaN if there were none)."""
+    return median(metric(r) for r in runs)
+
+
+def median_cpu_ms(runs: List[LoadRun], who: str) -> float:
+    """Median CPU milliseconds per message of `who` ("rasa", "actions", "client")."""
+    return median(r.cpu.per_message_ms(r.messages)[who] for r in runs if r.cpu)
 
 
 def _session(connections: int) -> aiohttp.ClientSession:
@@ -105,21 +115,27 @@ async def _say(session: aiohttp.ClientSession, url: str, turn: Turn, run: LoadRu
         run.errors[error] += 1
 
 
-# --- REST webhook ---------------------------------------------------------------------
-
-async def _sequential(url: str, turns: List[Turn], label: str) -> LoadRun:
+async def _timed_posts(url: str, payloads: List[Dict[str, Any]], headers: Optional[Dict[str, str]],
+                       label: str, check: Callable[[Any], Optional[str]]) -> LoadRun:
     run = LoadRun(label, concurrency=1)
     async with _session(1) as session:
         start = time.perf_counter()
-        for turn in turns:
-            await _say(session, url, turn, run)
+        for payload in payloads:
+            elapsed, body, error = await _post(session, url, payload, headers)
+            run.latencies_ms.append(elapsed)
+            error = error or check(body)
+            if error:
+                run.errors[error] += 1
         run.wall_seconds = time.perf_counter() - start
     return run
 
 
+# --- REST webhook ---------------------------------------------------------------------
+
 def sequential(url: str, turns: List[Turn], label: str = "sequential") -> LoadRun:
     """One conversation at a time, each message after the previous reply."""
-    return asyncio.run(_sequential(url, turns, label))
+    payloads = [{"sender": turn.sender, "message": turn.text} for turn in turns]
+    return asyncio.run(_timed_posts(url, payloads, None, label, rest_error))
 
 
 async def _concurrent(url: str, concurrency: int, total: int, run_id: str, label: str,
@@ -154,20 +170,6 @@ def concurrent(url: str, concurrency: int, total: int, run_id: str, label: str =
 
 
 # --- NLU only and the action server alone -------------------------------------------------
-
-async def _timed_posts(url: str, payloads: List[Dict[str, Any]], headers: Optional[Dict[str, str]],
-                       label: str, check: Callable[[Any], Optional[str]]) -> LoadRun:
-    run = LoadRun(label, concurrency=1)
-    async with _session(1) as session:
-        start = time.perf_counter()
-        for payload in payloads:
-            elapsed, body, error = await _post(session, url, payload, headers)
-            run.latencies_ms.append(elapsed)
-            if error or check(body):
-                run.errors[error or check(body)] += 1
-        run.wall_seconds = time.perf_counter() - start
-    return run
-
 
 def parse_latency(url: str, headers: Dict[str, str], texts: List[str]) -> LoadRun:
     """`POST /model/parse`: the NLU pipeline alone (no tracker, policies or actions)."""

@@ -15,8 +15,8 @@ from pathlib import Path
 from typing import Any, Callable, Dict, List, Optional
 
 from bench import client
-from bench.client import LoadRun
-from bench.procs import ROOT
+from bench.client import LoadRun, median_cpu_ms, median_of
+from bench.procs import MB, ROOT
 from bench.stack import BenchStack, ColdStart
 from bench.stats import median
 from bench.workload import turns
@@ -70,26 +70,20 @@ class ExperimentResult:
     error: str = ""
 
     def figures(self) -> Dict[str, Any]:
-        def med(runs: List[LoadRun], metric: Callable[[LoadRun], float]) -> float:
-            return median(metric(r) for r in runs)
-
-        def cpu(runs: List[LoadRun], who: str) -> float:
-            return median(r.cpu.per_message_ms(r.messages)[who] for r in runs if r.cpu)
-
         def rounds(runs: List[LoadRun], metric: Callable[[LoadRun], float]) -> List[float]:
             return [round(metric(r), 2) for r in runs]
 
         return {
             "name": self.name, "what": self.what, "env": self.env, "error": self.error,
             "cold_start_s": self.cold_start.total if self.cold_start else None,
-            "rest_p50_ms": med(self.sequential, lambda r: r.p(50)),
-            "rest_p90_ms": med(self.sequential, lambda r: r.p(90)),
-            "rest_p99_ms": med(self.sequential, lambda r: r.p(99)),
-            "throughput_20": med(self.loaded, lambda r: r.throughput),
-            "p99_20_ms": med(self.loaded, lambda r: r.p(99)),
+            "rest_p50_ms": median_of(self.sequential, lambda r: r.p(50)),
+            "rest_p90_ms": median_of(self.sequential, lambda r: r.p(90)),
+            "rest_p99_ms": median_of(self.sequential, lambda r: r.p(99)),
+            "throughput_20": median_of(self.loaded, lambda r: r.throughput),
+            "p99_20_ms": median_of(self.loaded, lambda r: r.p(99)),
             "errors_20": sum(r.error_count for r in self.loaded),
-            "rasa_cpu_ms_per_msg": cpu(self.loaded, "rasa"),
-            "actions_cpu_ms_per_msg": cpu(self.loaded, "actions"),
+            "rasa_cpu_ms_per_msg": median_cpu_ms(self.loaded, "rasa"),
+            "actions_cpu_ms_per_msg": median_cpu_ms(self.loaded, "actions"),
             "other_cores": median(r.cpu.other_cores for r in self.loaded + self.sequential if r.cpu),
             "rss_mb": self.rss_mb,
             # every round's value, to tell an effect from the machine's noise
@@ -129,7 +123,7 @@ def run_experiments(names: List[str], latency_messages: int, load_messages: int,
                     f"{LOAD_CONCURRENCY} conversations")
         for name, stack in stacks.items():
             rss = stack.rss()
-            next(r for r in results if r.name == name).rss_mb = {k: v / 1e6 for k, v in rss.items()}
+            next(r for r in results if r.name == name).rss_mb = {k: v / MB for k, v in rss.items()}
     finally:
         for stack in stacks.values():
             stack.stop()
@@ -139,12 +133,6 @@ def run_experiments(names: List[str], latency_messages: int, load_messages: int,
 def _measure(stack: BenchStack, result: ExperimentResult, round_number: int, latency_messages: int,
              load_messages: int) -> None:
     sample = turns(f"exp-{result.name}-{round_number}", latency_messages, seed=100 + round_number)
-    with stack.cpu_meter() as cpu:
-        run = client.sequential(stack.rest_url, sample, "REST webhook")
-    run.cpu = cpu[0]
-    result.sequential.append(run)
-    with stack.cpu_meter() as cpu:
-        run = client.concurrent(stack.rest_url, LOAD_CONCURRENCY, load_messages,
-                                f"exp-{result.name}-c{round_number}")
-    run.cpu = cpu[0]
-    result.loaded.append(run)
+    result.sequential.append(stack.measured(lambda: client.sequential(stack.rest_url, sample, "REST webhook")))
+    result.loaded.append(stack.measured(lambda: client.concurrent(stack.rest_url, LOAD_CONCURRENCY, load_messages,
+                                                                  f"exp-{result.name}-c{round_number}")))

@@ -14,10 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional
 
-from scripts.serve import rasa_env
-
-ROOT = Path(__file__).resolve().parent.parent
-VENV_BIN = ROOT / ".venv" / "bin"
+from scripts.serve import ROOT, VENV_BIN, rasa_env
 
 _running: Dict[int, subprocess.Popen] = {}
 _stopping = False  # set by stop_all(): a background thread must not start anything new
@@ -30,7 +27,6 @@ def bench_env(**extra: str) -> Dict[str, str]:
 
 @dataclass
 class CommandResult:
-    args: List[str]
     returncode: int
     seconds: float
     log: Path
@@ -39,10 +35,6 @@ class CommandResult:
     @property
     def ok(self) -> bool:
         return self.returncode == 0
-
-    def tail(self, lines: int = 15) -> str:
-        text = self.log.read_text(encoding="utf-8", errors="replace").splitlines()
-        return "\n".join(text[-lines:])
 
 
 def run_command(args: List[str], log: Path, timeout: float, env: Optional[Dict[str, str]] = None) -> CommandResult:
@@ -70,7 +62,7 @@ def run_command(args: List[str], log: Path, timeout: float, env: Optional[Dict[s
         # Only meaningful when nothing else of ours runs meanwhile (training): the command's
         # CPU is counted once it has been waited for.
         other = machine_busy_seconds() - busy - (_children_cpu_seconds() - children)
-        return CommandResult(args, returncode, seconds, log, max(0.0, other) / seconds if seconds else 0.0)
+        return CommandResult(returncode, seconds, log, max(0.0, other) / seconds if seconds else 0.0)
 
 
 def _children_cpu_seconds() -> float:
@@ -100,6 +92,8 @@ def stop_all() -> None:
 
 
 # --- memory -----------------------------------------------------------------------------
+
+MB = 1_000_000  # the reports' megabyte
 
 def _group_of(pid: int) -> Optional[int]:
     try:

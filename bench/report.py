@@ -15,7 +15,7 @@ from typing import Any, Dict, List, Optional
 
 from bench import plots
 from bench.accuracy import AccuracyResults
-from bench.client import LoadRun
+from bench.client import LoadRun, median_cpu_ms, median_of
 from bench.procs import cpu_model, memory_total_bytes
 from bench.profile import SAMPLES_PER_SECOND
 from bench.serving import ServingResults
@@ -28,29 +28,21 @@ NAN = float("nan")
 
 # --- figures ---------------------------------------------------------------------------------
 
-def _median_of(runs: List[LoadRun], metric) -> float:
-    return median(metric(r) for r in runs) if runs else NAN
-
-
-def _cpu_ms(runs: List[LoadRun], who: str) -> float:
-    return median(r.cpu.per_message_ms(r.messages)[who] for r in runs if r.cpu) if runs else NAN
-
-
 def serving_figures(s: ServingResults) -> Dict[str, float]:
     f: Dict[str, float] = {}
     for name, runs in (("rest", s.rest), ("nlu", s.nlu), ("action", s.action)):
         for q in (50, 90, 99):
-            f[f"{name}_p{q}_ms"] = _median_of(runs, lambda r, q=q: r.p(q))
+            f[f"{name}_p{q}_ms"] = median_of(runs, lambda r, q=q: r.p(q))
     f["rest_errors"] = sum(r.error_count for r in s.rest)
-    f["rest_rasa_cpu_ms"] = _cpu_ms(s.rest, "rasa")
+    f["rest_rasa_cpu_ms"] = median_cpu_ms(s.rest, "rasa")
     for level, runs in s.levels.items():
-        f[f"throughput_{level}"] = _median_of(runs, lambda r: r.throughput)
+        f[f"throughput_{level}"] = median_of(runs, lambda r: r.throughput)
         for q in (50, 90, 99):
-            f[f"p{q}_{level}_ms"] = _median_of(runs, lambda r, q=q: r.p(q))
+            f[f"p{q}_{level}_ms"] = median_of(runs, lambda r, q=q: r.p(q))
         f[f"errors_{level}"] = sum(r.error_count for r in runs)
-        f[f"rasa_cpu_ms_{level}"] = _cpu_ms(runs, "rasa")
-        f[f"actions_cpu_ms_{level}"] = _cpu_ms(runs, "actions")
-        f[f"client_cpu_ms_{level}"] = _cpu_ms(runs, "client")
+        f[f"rasa_cpu_ms_{level}"] = median_cpu_ms(runs, "rasa")
+        f[f"actions_cpu_ms_{level}"] = median_cpu_ms(runs, "actions")
+        f[f"client_cpu_ms_{level}"] = median_cpu_ms(runs, "client")
     if s.cold_starts:
         f["cold_start_s"] = median(c.total for c in s.cold_starts)
         f["cold_start_rasa_ready_s"] = median(c.rasa_ready for c in s.cold_starts)
@@ -144,7 +136,7 @@ def _busy_note(results: Dict[str, Any], serving: ServingResults, training: Optio
 
 def markdown(sizes: Sizes, results: Dict[str, Any], f: Dict[str, float], serving: ServingResults,
              training: Optional[TrainingResults], accuracy: Optional[AccuracyResults],
-             experiments: List[Any], plot_files: List[str]) -> str:
+             experiments: List[Any], rows: List[Dict[str, Any]], plot_files: List[str]) -> str:
     m = machine()
     out: List[str] = []
     add = out.append
@@ -179,8 +171,8 @@ def markdown(sizes: Sizes, results: Dict[str, Any], f: Dict[str, float], serving
     _memory(add, sizes, f, serving)
     _training(add, f, training, serving)
     _accuracy(add, accuracy)
-    _experiments(add, f, serving, experiments)
-    _findings(add, f, results, serving, experiments)
+    _experiments(add, rows, experiments)
+    _findings(add, f, results, rows)
 
     add("## Plots\n")
     captions = {
@@ -415,7 +407,7 @@ def experiment_rows(f: Dict[str, float], serving: ServingResults, experiments: L
     return rows
 
 
-def _experiments(add, f, serving, experiments: List[Any]) -> None:
+def _experiments(add, rows: List[Dict[str, Any]], experiments: List[Any]) -> None:
     if not experiments:
         return
     add("## Experiments\n")
@@ -425,7 +417,7 @@ def _experiments(add, f, serving, experiments: List[Any]) -> None:
         "Rasa CPU per message is the figure least disturbed by other work on the machine.\n")
     add("| experiment | REST p50 | REST p99 | msg/s at 20 | p99 at 20 | errors | Rasa CPU / msg | RSS together |")
     add("| --- | --- | --- | --- | --- | --- | --- | --- |")
-    for e in experiment_rows(f, serving, experiments):
+    for e in rows:
         if e["error"]:
             add(f"| {e['name']} | {e['error']} | | | | | | |")
             continue
@@ -484,8 +476,8 @@ def _helps(before: Dict[str, Any], after: Dict[str, Any]) -> bool:
     return bool(signs) and all(sign > 0 for sign in signs)
 
 
-def _findings(add, f, results, serving, experiments) -> None:
-    rows = {r["name"]: r for r in experiment_rows(f, serving, experiments) if not r["error"]}
+def _findings(add, f, results, all_rows: List[Dict[str, Any]]) -> None:
+    rows = {r["name"]: r for r in all_rows if not r["error"]}
     base = rows.get("baseline") or rows.get("baseline (main stack)")
     if not base:
         return
@@ -539,17 +531,18 @@ def write_all(reports: Path, sizes: Sizes, results: Dict[str, Any], serving: Ser
               experiments: List[Any]) -> Path:
     reports.mkdir(parents=True, exist_ok=True)
     f = figures(serving, training, accuracy)
-    plot_files = plots.draw_all(reports, serving, experiment_rows(f, serving, experiments))
+    rows = experiment_rows(f, serving, experiments)
+    plot_files = plots.draw_all(reports, serving, rows)
     plot_files += [p for p in (accuracy.plots if accuracy else [])]
     data = {
         **results, "machine": machine(), "sizes": asdict(sizes), "figures": f, "goals": goal_rows(f),
         "serving": serving.as_dict(), "training": training.as_dict() if training else None,
         "accuracy": accuracy.as_dict() if accuracy else None,
-        "experiments": experiment_rows(f, serving, experiments), "plots": plot_files,
+        "experiments": rows, "plots": plot_files,
     }
     (reports / "benchmark.json").write_text(json.dumps(_clean(data), indent=2, default=str), encoding="utf-8")
     summary = reports / "benchmark.md"
-    summary.write_text(markdown(sizes, results, f, serving, training, accuracy, experiments, plot_files),
+    summary.write_text(markdown(sizes, results, f, serving, training, accuracy, experiments, rows, plot_files),
                        encoding="utf-8")
     return summary
 

@@ -14,12 +14,12 @@ from typing import Any, Callable, Dict, List, Optional
 
 from bench import client
 from bench.client import LoadRun
+from bench.procs import MB
 from bench.profile import Profile, profile_under_load
 from bench.settings import CONCURRENCY_LEVELS, Sizes
 from bench.stack import BenchStack, ColdStart
 from bench.workload import mix, turns
 
-MB = 1_000_000
 SOAK_CONCURRENCY = 20
 
 # (intent, entities, current_section slot, text): typical calls of the answer action.
@@ -109,13 +109,6 @@ class MainStackRun:
         self.messages = 0
         self.started = 0.0
 
-    def measured(self, run: Callable[[], LoadRun]) -> LoadRun:
-        """Runs a load function inside a CPU meter and attaches the CPU figures."""
-        with self.stack.cpu_meter() as cpu:
-            result = run()
-        result.cpu = cpu[0]
-        return result
-
     def remember_memory(self, phase: str) -> None:
         rss = self.stack.rss()
         sample = MemorySample(phase, self.messages, time.monotonic() - self.started,
@@ -142,11 +135,11 @@ class MainStackRun:
         samples = [turns(f"latency{repeat}", count, seed=repeat) for repeat in range(self.sizes.latency_repeats)]
         self.results.latency_mix = mix([turn for sample in samples for turn in sample])
         for repeat, sample in enumerate(samples):
-            rest = self.measured(lambda: client.sequential(self.stack.rest_url, sample, "REST webhook"))
+            rest = self.stack.measured(lambda: client.sequential(self.stack.rest_url, sample, "REST webhook"))
             self.messages += rest.messages
-            nlu = self.measured(lambda: client.parse_latency(self.stack.parse_url, self.stack.auth_headers,
+            nlu = self.stack.measured(lambda: client.parse_latency(self.stack.parse_url, self.stack.auth_headers,
                                                              [t.text for t in sample]))
-            action = self.measured(lambda: client.action_latency(self.stack.action_url,
+            action = self.stack.measured(lambda: client.action_latency(self.stack.action_url,
                                                                  [action_payload(i) for i in range(count)]))
             self.results.rest.append(rest)
             self.results.nlu.append(nlu)
@@ -159,7 +152,7 @@ class MainStackRun:
         for repeat in range(self.sizes.load_repeats):
             for level in CONCURRENCY_LEVELS:
                 total = self.sizes.level_messages[level]
-                run = self.measured(lambda: client.concurrent(self.stack.rest_url, level, total, f"c{level}r{repeat}"))
+                run = self.stack.measured(lambda: client.concurrent(self.stack.rest_url, level, total, f"c{level}r{repeat}"))
                 self.messages += run.messages
                 self.results.levels.setdefault(level, []).append(run)
                 self.log(f"{level:>2} conversations ({repeat + 1}/{self.sizes.load_repeats}): "
@@ -193,7 +186,7 @@ class MainStackRun:
             self.messages = already + done
             self.remember_memory("soak")
 
-        run = self.measured(lambda: client.concurrent(self.stack.rest_url, SOAK_CONCURRENCY, left, "soak",
+        run = self.stack.measured(lambda: client.concurrent(self.stack.rest_url, SOAK_CONCURRENCY, left, "soak",
                                                       label="soak", progress=progress, progress_every=500))
         self.messages = already + run.messages
         self.results.soak = run

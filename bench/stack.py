@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import secrets
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, Iterator, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import jwt
 import requests
 
+from bench.client import LoadRun
 from bench.procs import CpuUsage, group_cpu_seconds, group_rss, machine_busy_seconds, own_cpu_seconds
 from scripts.serve import HOST, MODEL, Stack, free_port
 
@@ -89,9 +89,6 @@ class BenchStack:
         if self in _started:
             _started.remove(self)
 
-    def alive(self) -> bool:
-        return bool(self.stack.processes) and all(p.poll() is None for p in self.stack.processes.values())
-
     def rss(self) -> Dict[str, int]:
         """Resident memory (bytes) of the Rasa server and the action server, with children."""
         return {name: group_rss(process.pid) for name, process in self.stack.processes.items()}
@@ -99,24 +96,17 @@ class BenchStack:
     def cpu_seconds(self) -> Dict[str, float]:
         return {name: group_cpu_seconds(process.pid) for name, process in self.stack.processes.items()}
 
-    @contextmanager
-    def cpu_meter(self) -> Iterator[List[CpuUsage]]:
-        """Measures who used the CPU during the `with` block; the result is appended to the list."""
+    def measured(self, run: Callable[[], LoadRun]) -> LoadRun:
+        """Runs a load function and attaches who used the CPU meanwhile."""
         before, client, busy, start = self.cpu_seconds(), own_cpu_seconds(), machine_busy_seconds(), time.monotonic()
-        box: List[CpuUsage] = []
-        yield box
+        result = run()
         after = self.cpu_seconds()
         rasa = after.get("rasa", 0) - before.get("rasa", 0)
         actions = after.get("actions", 0) - before.get("actions", 0)
         client = own_cpu_seconds() - client
         other = max(0.0, machine_busy_seconds() - busy - rasa - actions - client)
-        box.append(CpuUsage(time.monotonic() - start, rasa, actions, client, other))
-
-    def __enter__(self) -> "BenchStack":
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+        result.cpu = CpuUsage(time.monotonic() - start, rasa, actions, client, other)
+        return result
 
 
 def stop_all_stacks() -> None:

@@ -10,11 +10,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Dict, List
 
-from bench.procs import VENV_BIN, bench_env, run_command
+from bench.procs import MB, VENV_BIN, bench_env, run_command
 from bench.stats import median
 from scripts.serve import MODEL
 
-MB = 1_000_000
 
 
 @dataclass
