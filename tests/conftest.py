@@ -1,12 +1,22 @@
 """Shared fixtures: a real action server + Rasa server, started once per test session."""
 from __future__ import annotations
 
+import os
+import shutil
 import uuid
+from pathlib import Path
 
 import pytest
 import requests
+from playwright.sync_api import sync_playwright
 
 from scripts.serve import MODEL, Stack, free_port
+
+CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
 
 
 def make_stack(tmp_path_factory, name: str, **env: str) -> Stack:
@@ -50,3 +60,14 @@ class Patient:
 @pytest.fixture
 def patient(stack):
     return Patient(stack.rest_url)
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    """Debian's Chromium (scripts/install-chromium.sh), driven by Playwright."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install-chromium.sh (or set CHROMIUM)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()

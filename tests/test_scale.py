@@ -23,6 +23,7 @@ from pathlib import Path
 import psycopg2
 import pytest
 import requests
+from playwright.sync_api import expect
 
 from actions.knowledge import load_article
 from deploy.render_nginx import render
@@ -198,29 +199,22 @@ def test_nginx_rate_limit_per_client_address_answers_429(prod):
         shutil.rmtree(state, ignore_errors=True)
 
 
-def test_the_widget_works_under_the_content_security_policy(prod):
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    chromium = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(chromium).exists():
-        pytest.fail(f"no Chromium at {chromium}: run scripts/install-chromium.sh (or set CHROMIUM)")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=chromium, headless=True,
-                                             args=["--headless", "--no-sandbox", "--disable-gpu"])
-        try:
-            page = browser.new_page()
-            problems = []
-            page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
-            page.on("pageerror", lambda e: problems.append(str(e)))
-            page.goto(prod.url)
-            page.get_by_role("button", name="Chat with us").click()
-            page.get_by_label("Your question").fill("What is mesotherapy?")
-            page.get_by_role("button", name="Send", exact=True).click()
-            playwright_api.expect(page.locator(".cdw-msg--bot").last).to_contain_text(WHAT_IS[:60], timeout=30000)
-            assert page.locator(".cdw-msg--bot").last.evaluate("e => getComputedStyle(e).display") != "inline", \
-                "widget.css must load under the policy"
-            assert not problems, f"console errors (CSP violations?): {problems}"
-        finally:
-            browser.close()
+def test_the_widget_works_under_the_content_security_policy(prod, chromium):
+    page = chromium.new_page()
+    try:
+        problems = []
+        page.on("console", lambda m: problems.append(m.text) if m.type == "error" else None)
+        page.on("pageerror", lambda e: problems.append(str(e)))
+        page.goto(prod.url)
+        page.get_by_role("button", name="Chat with us").click()
+        page.get_by_label("Your question").fill("What is mesotherapy?")
+        page.get_by_role("button", name="Send", exact=True).click()
+        expect(page.locator(".cdw-msg--bot").last).to_contain_text(WHAT_IS[:60], timeout=30000)
+        assert page.locator(".cdw-msg--bot").last.evaluate("e => getComputedStyle(e).display") != "inline", \
+            "widget.css must load under the policy"
+        assert not problems, f"console errors (CSP violations?): {problems}"
+    finally:
+        page.close()
 
 
 def test_context_lives_in_postgres_so_any_replica_continues_a_conversation(prod):

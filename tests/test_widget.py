@@ -10,14 +10,12 @@ from __future__ import annotations
 import functools
 import http.server
 import json
-import os
 import threading
-import shutil
 from pathlib import Path
 
 import pytest
 import requests
-from playwright.sync_api import Page, Route, expect, sync_playwright
+from playwright.sync_api import Page, Route, expect
 
 from actions.knowledge import load_article
 
@@ -25,11 +23,6 @@ pytestmark = pytest.mark.server
 
 ROOT = Path(__file__).resolve().parent.parent
 SCREENSHOTS = ROOT / "reports" / "screenshots"
-CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
 WEBHOOK = "**/webhooks/rest/webhook"
@@ -44,18 +37,8 @@ expect.set_options(timeout=20000)
 # ------------------------------------------------------------------ fixtures
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install-chromium.sh (or set CHROMIUM)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-        yield browser
-        browser.close()
-
-
 @pytest.fixture
-def new_page(chromium, request):
+def new_page(chromium):
     """Opens pages in fresh browser contexts (own sessionStorage); fails on any JS error."""
     contexts, errors = [], []
 
@@ -77,9 +60,9 @@ def page(new_page) -> Page:
     return new_page()
 
 
-def page_url(stack, bot: str | None = None, host: str = "127.0.0.1") -> str:
+def page_url(stack, bot: str | None = None) -> str:
     bot = bot or f"http://127.0.0.1:{stack.rasa_port}"
-    return f"http://{host}:{stack.web_port}/?bot={bot}"
+    return f"http://127.0.0.1:{stack.web_port}/?bot={bot}"
 
 
 # ------------------------------------------------------------------ helpers

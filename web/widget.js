@@ -39,6 +39,9 @@
   // Only plain http(s) addresses become links; trailing sentence punctuation stays text.
   const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi;
   const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
+  // Paragraphs are separated by a blank line; a line starting "- " is a list item.
+  const PARAGRAPH_BREAK = /\n[ \t]*\n/;
+  const BULLET = /^\s*- /;
 
   /** The server's rate limit answered 429: the patient should wait, not worry. */
   class TooManyMessages extends Error {}
@@ -196,7 +199,7 @@
 
   /** A single paragraph carrying the disclaimer phrase. */
   function isDisclaimer(text) {
-    return !/\n[ \t]*\n/.test(text) && text.toLowerCase().includes(DISCLAIMER_MARKER);
+    return !PARAGRAPH_BREAK.test(text) && text.toLowerCase().includes(DISCLAIMER_MARKER);
   }
 
   /** Text with http(s) URLs turned into safe links that open in a new tab. */
@@ -226,10 +229,10 @@
     let list = null;
     let textBlock = null;
     for (const line of paragraph.split("\n")) {
-      if (/^\s*- /.test(line)) {
+      if (BULLET.test(line)) {
         textBlock = null;
         list = list || blocks[blocks.push(el("ul")) - 1];
-        list.append(el("li", {}, linkify(line.replace(/^\s*- /, ""))));
+        list.append(el("li", {}, linkify(line.replace(BULLET, ""))));
       } else if (line.trim()) {
         list = null;
         if (textBlock) textBlock.append(el("br"));
@@ -242,7 +245,7 @@
 
   /** The bot's text as an answer element plus, if it ends with one, a disclaimer element. */
   function renderBotText(text) {
-    const paragraphs = text.split(/\n[ \t]*\n/).map((p) => p.trim()).filter(Boolean);
+    const paragraphs = text.split(PARAGRAPH_BREAK).map((p) => p.trim()).filter(Boolean);
     const last = paragraphs[paragraphs.length - 1] || "";
     const disclaimer = isDisclaimer(last) ? paragraphs.pop() : null;
     const nodes = [];
@@ -270,7 +273,6 @@
     const sender = senderId();
     const webhookUrl = `${config.botUrl}/webhooks/rest/webhook`;
     let entries = loadEntries();
-    let pendingRequests = 0;
     // Requests go out one after the other so answers arrive in the order asked.
     let queue = Promise.resolve();
 
@@ -407,16 +409,17 @@
 
     /** Shows the message and queues it for the bot; false if there was nothing to send. */
     function send(message, shownText = message) {
-      const text = String(message).trim().slice(0, MAX_MESSAGE_LENGTH);
+      const clean = (value) => String(value).trim().slice(0, MAX_MESSAGE_LENGTH);
+      const text = clean(message);
       if (!text) return false;
       removeQuickReplies();
-      addEntry({ from: "user", text: String(shownText).trim().slice(0, MAX_MESSAGE_LENGTH) });
+      addEntry({ from: "user", text: clean(shownText) });
       queue = queue.then(() => exchange(text));
       return true;
     }
 
     async function exchange(message) {
-      setTyping(+1);
+      setTyping(true);
       try {
         const replies = attachDisclaimers((await postToBot(message)).filter(isShowable));
         if (!replies.length) addEntry({ from: "notice", text: NO_ANSWER_TEXT });
@@ -426,7 +429,7 @@
         // patient, except being asked to slow down.
         addEntry({ from: "notice", text: error instanceof TooManyMessages ? TOO_MANY_TEXT : UNREACHABLE_TEXT });
       } finally {
-        setTyping(-1);
+        setTyping(false);
       }
     }
 
@@ -458,9 +461,10 @@
     }
 
     /**
-     * Rasa's REST channel sends each paragraph of a reply without buttons as a message of
-     * its own, so the disclaimer can arrive alone. Put it back under the answer it
-     * belongs to, where renderBotText sets it apart.
+     * Rasa's stock REST channel sends each paragraph of a reply without buttons as a
+     * message of its own, so the disclaimer can arrive alone (this project's channel,
+     * channels/rest.py, keeps an answer whole; the widget may face a stock one). Put it
+     * back under the answer it belongs to, where renderBotText sets it apart.
      */
     function attachDisclaimers(replies) {
       const merged = [];
@@ -484,9 +488,9 @@
         .map((b) => ({ title: b.title, payload: b.payload }));
     }
 
-    function setTyping(delta) {
-      pendingRequests += delta;
-      ui.typing.hidden = pendingRequests === 0;
+    // The queue sends one request at a time, so "typing" is simply whether one is out.
+    function setTyping(typing) {
+      ui.typing.hidden = !typing;
       scrollToEnd();
     }
 
