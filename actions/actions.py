@@ -1,17 +1,19 @@
 """Custom actions: thin wrappers that turn a tracker into an answer from the article."""
+
 from __future__ import annotations
 
 import json
-from typing import Any, Dict, List, Optional, Text
+from typing import Any
 
 from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import replies
-from actions.answers import PERSONAL_MEDICAL_INTENT, Answer, Entity, answer_for
-from actions.clinic import load_clinic
-from nlp.terms import INTENT_QUESTIONS, SECTION, canonical_value
+from content import replies
+from content.clinic import load_clinic
+from content.replies import INTENT_QUESTIONS
+from content.routing import PERSONAL_MEDICAL_INTENT, SECTION, Answer, Entity, answer_for
+from content.vocabulary import canonical_value
 
 CURRENT_SECTION_SLOT = "current_section"
 # Offered under "out of scope" replies: the questions most patients come with.
@@ -19,11 +21,13 @@ SUGGESTED_INTENTS = ("ask_what_is", "ask_avoid_before", "ask_aftercare")
 # "Did you mean ...?" only offers intents the classifier gave at least this much.
 MIN_CANDIDATE_CONFIDENCE = 0.1
 MAX_CANDIDATES = 3
+URGENT_INTENT = "report_emergency"
+URGENT_INTENTS = (URGENT_INTENT, "report_self_harm")
 
 CLINIC = load_clinic()
 
 
-def latest_entities(tracker: Tracker) -> List[Entity]:
+def latest_entities(tracker: Tracker) -> list[Entity]:
     return [
         (str(e.get("entity")), str(e.get("value")))
         for e in tracker.latest_message.get("entities", [])
@@ -35,16 +39,18 @@ def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
-def intent_button(intent: str, entities: Optional[Dict[str, str]] = None) -> Dict[str, str]:
+def intent_button(intent: str, entities: dict[str, str] | None = None) -> dict[str, str]:
     payload = f"/{intent}" + (json.dumps(entities) if entities else "")
     return {"title": INTENT_QUESTIONS[intent], "payload": payload}
 
 
-def suggestion_buttons() -> List[Dict[str, str]]:
+def suggestion_buttons() -> list[dict[str, str]]:
     return [intent_button(intent) for intent in SUGGESTED_INTENTS]
 
 
-def send_answer(dispatcher: CollectingDispatcher, answer: Answer, intro: str = "") -> List[Dict[Text, Any]]:
+def send_answer(
+    dispatcher: CollectingDispatcher, answer: Answer, intro: str = ""
+) -> list[dict[str, Any]]:
     text = f"{intro}\n\n{answer.text()}" if intro else answer.text()
     buttons = []
     if not answer.is_whole_section:
@@ -62,11 +68,17 @@ def send_out_of_scope(dispatcher: CollectingDispatcher) -> None:
 class ActionAnswerFromArticle(Action):
     """FAQ questions, follow-ups and "show the whole section"."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_from_article"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
-        answer = answer_for(latest_intent(tracker), latest_entities(tracker), tracker.get_slot(CURRENT_SECTION_SLOT))
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        answer = answer_for(
+            latest_intent(tracker),
+            latest_entities(tracker),
+            tracker.get_slot(CURRENT_SECTION_SLOT),
+        )
         if answer is None:
             send_out_of_scope(dispatcher)
             return []
@@ -76,38 +88,57 @@ class ActionAnswerFromArticle(Action):
 class ActionAnswerPersonalMedical(Action):
     """A question about the patient's own medication or condition: never a yes/no."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_answer_personal_medical"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         answer = answer_for(PERSONAL_MEDICAL_INTENT, latest_entities(tracker))
         assert answer is not None  # personal questions always fall back to a passage
         return send_answer(dispatcher, answer, intro=replies.PERSONAL_MEDICAL_INTRO)
 
 
 class ActionGiveUrgentCareAdvice(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_give_urgent_care_advice"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=replies.urgent_care_advice(CLINIC))
         return []
 
 
+class ActionGiveCrisisSupport(Action):
+    def name(self) -> str:
+        return "action_give_crisis_support"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        dispatcher.utter_message(text=replies.crisis_support(CLINIC))
+        return []
+
+
 class ActionExplainOutOfScope(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_explain_out_of_scope"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         send_out_of_scope(dispatcher)
         return []
 
 
 class ActionShareClinicContact(Action):
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_share_clinic_contact"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=replies.clinic_contact(CLINIC))
         return []
 
@@ -115,23 +146,36 @@ class ActionShareClinicContact(Action):
 class ActionClarifyQuestion(Action):
     """Low-confidence message: offer the likeliest questions before giving up."""
 
-    def name(self) -> Text:
+    def name(self) -> str:
         return "action_clarify_question"
 
-    def run(self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]) -> List[Dict[Text, Any]]:
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
         ranking = tracker.latest_message.get("intent_ranking") or []
         candidates = [
             r["name"]
             for r in ranking
-            if r.get("name") in INTENT_QUESTIONS and (r.get("confidence") or 0) >= MIN_CANDIDATE_CONFIDENCE
+            if r.get("name") in INTENT_QUESTIONS
+            and (r.get("confidence") or 0) >= MIN_CANDIDATE_CONFIDENCE
         ][:MAX_CANDIDATES]
+        # A possible emergency is never left out of the choice, and comes first.
+        urgent = any(r.get("name") in URGENT_INTENTS for r in ranking[:MAX_CANDIDATES])
+        if urgent:
+            candidates = [URGENT_INTENT] + [c for c in candidates if c != URGENT_INTENT]
         if not candidates:
             send_out_of_scope(dispatcher)
             return []
         # The entities of the unclear message ride along, so "coffee aftr?" resolved to
         # the aftercare question still answers about coffee.
-        entities = {label: canonical_value(value) for label, value in reversed(latest_entities(tracker))}
-        buttons = [intent_button(intent, entities) for intent in candidates]
+        entities = {
+            label: canonical_value(value) for label, value in reversed(latest_entities(tracker))
+        }
+        buttons = [
+            intent_button(intent, None if intent in URGENT_INTENTS else entities)
+            for intent in candidates
+        ]
         buttons.append({"title": replies.SOMETHING_ELSE, "payload": "/out_of_scope"})
-        dispatcher.utter_message(text=replies.CLARIFY_INTRO, buttons=buttons)
+        intro = replies.CLARIFY_URGENT_INTRO if urgent else replies.CLARIFY_INTRO
+        dispatcher.utter_message(text=intro, buttons=buttons)
         return []

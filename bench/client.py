@@ -1,41 +1,61 @@
-"""The load generator: sends messages over HTTP and times each one.
+"""The load generator: scripted conversations over HTTP, every message timed.
 
-aiohttp (already a Rasa dependency) in a single event loop keeps the client's own CPU
-use small: the machine has 2 cores and the client shares them with the two servers.
-Connections are kept alive, as the chat widget's browser does.
-
-Load is closed-loop: each simulated patient sends a message, waits for the reply, then
-sends the next one (no think time), so throughput is what the server sustains.
+One aiohttp event loop (aiohttp comes with Rasa) keeps the client's own CPU small, since it
+shares the cores with the servers it measures. Connections are kept alive, as the widget's
+browser does. Load is closed-loop: each simulated patient sends a message, waits for the
+reply, then sends the next (no think time), so throughput is what the server sustains.
 """
+
 from __future__ import annotations
 
 import asyncio
+import math
+import statistics
 import time
 from collections import Counter
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Dict, Iterator, List, Optional
+from typing import Any
 
 import aiohttp
 
-from bench.procs import CpuUsage
-from bench.stats import median, percentile
-from bench.workload import Turn, conversations
+from bench.procs import machine_busy_seconds, own_cpu_seconds
+from content.clinic import load_clinic
+from content.replies import unavailable_reply
 
 REQUEST_TIMEOUT_S = 30
-# channels/rest.py answers this when a turn takes longer than its answer timeout or
-# fails: the patient saw no real answer, so the benchmark counts it as an error.
-UNAVAILABLE_PREFIX = "Sorry, I can't answer right now"
+# channels/rest.py sends this when a turn fails or outlasts its answer timeout: the patient
+# got no real answer, so it counts as an error.
+UNAVAILABLE = unavailable_reply(load_clinic())
+NAN = float("nan")
+
+
+def percentile(values: Sequence[float], q: float) -> float:
+    """Nearest rank: the smallest value with q % of the values at or below it, so a p99 is
+    a message that really took that long, not an interpolation between two."""
+    ordered = sorted(values)
+    return ordered[max(1, math.ceil(q / 100 * len(ordered))) - 1] if ordered else NAN
+
+
+def median(values: Iterable[float]) -> float:
+    """The median, ignoring figures that were not measured (NaN)."""
+    kept = [v for v in values if v == v]
+    return statistics.median(kept) if kept else NAN
 
 
 @dataclass
 class LoadRun:
     """One measured run: every message's latency and what went wrong."""
+
     label: str
     concurrency: int
     wall_seconds: float = 0.0
-    latencies_ms: List[float] = field(default_factory=list)
-    errors: Counter = field(default_factory=Counter)
-    cpu: Optional[CpuUsage] = None  # filled in by BenchStack.measured()
+    latencies_ms: list[float] = field(default_factory=list)
+    errors: Counter[str] = field(default_factory=Counter)
+    # CPU seconds during the run by process group, "client" (the load generator) and
+    # "other": everything else on the machine. When "other" is large, the run's wall-clock
+    # figures are pessimistic and the CPU per message is the steadier figure.
+    cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     @property
     def messages(self) -> int:
@@ -52,147 +72,102 @@ class LoadRun:
     def p(self, q: float) -> float:
         return percentile(self.latencies_ms, q)
 
-    def summary(self) -> Dict[str, Any]:
+    def cpu_ms(self, who: str) -> float:
+        """CPU milliseconds per message of `who` ("rasa", "actions", "client", ...)."""
+        return 1000 * self.cpu_seconds.get(who, NAN) / max(self.messages, 1)
+
+    def cores(self) -> dict[str, float]:
+        """Cores each kept busy on average: what the servers really got."""
+        return {who: s / self.wall_seconds for who, s in self.cpu_seconds.items()}
+
+    @property
+    def other_cores(self) -> float:
+        return self.cores().get("other", NAN)
+
+    def summary(self) -> dict[str, Any]:
+        """For benchmark.json: the figures of the run, not every latency."""
         return {
-            "label": self.label, "concurrency": self.concurrency, "messages": self.messages,
-            "wall_seconds": round(self.wall_seconds, 3), "throughput_per_s": round(self.throughput, 2),
-            "p50_ms": round(self.p(50), 2), "p90_ms": round(self.p(90), 2), "p99_ms": round(self.p(99), 2),
-            "max_ms": round(max(self.latencies_ms, default=0.0), 2),
-            "errors": self.error_count, "error_kinds": dict(self.errors),
-            **({"cpu_ms_per_message": {k: round(v, 2) for k, v in self.cpu.per_message_ms(self.messages).items()},
-                "other_processes_cores": round(self.cpu.other_cores, 2)} if self.cpu else {}),
+            "label": self.label,
+            "concurrency": self.concurrency,
+            "messages": self.messages,
+            "throughput_per_s": self.throughput,
+            **{f"p{q}_ms": self.p(q) for q in (50, 90, 99, 100)},
+            "errors": dict(self.errors),
+            "cores": self.cores(),
         }
 
 
-def median_of(runs: List[LoadRun], metric: Callable[[LoadRun], float]) -> float:
-    """Median of a figure over repeated runs (NaN if there were none)."""
-    return median(metric(r) for r in runs)
+def measured(cpu_groups: Callable[[], dict[str, float]], load: Callable[[], LoadRun]) -> LoadRun:
+    """Runs a load and records who used the CPU meanwhile: the process groups under test
+    (`cpu_groups()` reads their CPU seconds), this process, and everything else."""
+    before, client, busy = cpu_groups(), own_cpu_seconds(), machine_busy_seconds()
+    run = load()
+    used = {who: s - before.get(who, 0.0) for who, s in cpu_groups().items()}
+    used["client"] = own_cpu_seconds() - client
+    used["other"] = max(0.0, machine_busy_seconds() - busy - sum(used.values()))
+    run.cpu_seconds = used
+    return run
 
 
-def median_cpu_ms(runs: List[LoadRun], who: str) -> float:
-    """Median CPU milliseconds per message of `who` ("rasa", "actions", "client")."""
-    return median(r.cpu.per_message_ms(r.messages)[who] for r in runs if r.cpu)
-
-
-def _session(connections: int) -> aiohttp.ClientSession:
-    return aiohttp.ClientSession(
-        connector=aiohttp.TCPConnector(limit=connections, force_close=False),
-        timeout=aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S),
-    )
-
-
-async def _post(session: aiohttp.ClientSession, url: str, payload: Dict[str, Any],
-                headers: Optional[Dict[str, str]] = None) -> tuple:
-    """(milliseconds, JSON body or None, error kind or None)."""
-    start = time.perf_counter()
-    try:
-        async with session.post(url, json=payload, headers=headers) as response:
-            body = await response.json(content_type=None)
-            elapsed = (time.perf_counter() - start) * 1000
-            if response.status != 200:
-                return elapsed, body, f"HTTP {response.status}"
-            return elapsed, body, None
-    except asyncio.TimeoutError:
-        return (time.perf_counter() - start) * 1000, None, "timeout"
-    except (aiohttp.ClientError, ValueError) as error:
-        return (time.perf_counter() - start) * 1000, None, type(error).__name__
-
-
-def rest_error(body: Any) -> Optional[str]:
-    """What is wrong with a webhook reply that came back with 200, if anything."""
+def rest_error(body: Any) -> str | None:
+    """What is wrong with a webhook reply that came back with HTTP 200, if anything."""
     if not isinstance(body, list) or not body:
         return "empty reply"
-    if any(str(m.get("text", "")).startswith(UNAVAILABLE_PREFIX) for m in body):
+    if any(m.get("text") == UNAVAILABLE for m in body):
         return "fallback reply (answer timeout)"
     return None
 
 
-async def _say(session: aiohttp.ClientSession, url: str, turn: Turn, run: LoadRun) -> None:
-    elapsed, body, error = await _post(session, url, {"sender": turn.sender, "message": turn.text})
-    error = error or rest_error(body)
-    run.latencies_ms.append(elapsed)
-    if error:
-        run.errors[error] += 1
+def parse_error(body: Any) -> str | None:
+    return None if isinstance(body, dict) and body.get("intent") else "no intent"
 
 
-async def _timed_posts(url: str, payloads: List[Dict[str, Any]], headers: Optional[Dict[str, str]],
-                       label: str, check: Callable[[Any], Optional[str]]) -> LoadRun:
-    run = LoadRun(label, concurrency=1)
-    async with _session(1) as session:
+def run_load(
+    url: str,
+    conversations: Iterable[list[dict[str, Any]]],
+    label: str,
+    concurrency: int = 1,
+    total: float = math.inf,
+    seconds: float = math.inf,
+    check: Callable[[Any], str | None] = rest_error,
+    headers: dict[str, str] | None = None,
+) -> LoadRun:
+    """`concurrency` patients, each taking the next conversation and sending its messages in
+    turn, until `total` messages were sent, `seconds` passed or the conversations ran out.
+    One conversation of many messages at concurrency 1 is a latency run."""
+    run, stream = LoadRun(label, concurrency), iter(conversations)
+    left, deadline = total, time.perf_counter() + seconds
+
+    async def say(session: aiohttp.ClientSession, payload: dict[str, Any]) -> None:
         start = time.perf_counter()
-        for payload in payloads:
-            elapsed, body, error = await _post(session, url, payload, headers)
-            run.latencies_ms.append(elapsed)
-            error = error or check(body)
-            if error:
-                run.errors[error] += 1
-        run.wall_seconds = time.perf_counter() - start
-    return run
-
-
-# --- REST webhook ---------------------------------------------------------------------
-
-def sequential(url: str, turns: List[Turn], label: str = "sequential") -> LoadRun:
-    """One conversation at a time, each message after the previous reply."""
-    payloads = [{"sender": turn.sender, "message": turn.text} for turn in turns]
-    return asyncio.run(_timed_posts(url, payloads, None, label, rest_error))
-
-
-async def _concurrent(url: str, concurrency: int, total: int, run_id: str, label: str,
-                      progress: Optional[Callable[[int], None]], progress_every: int) -> LoadRun:
-    run = LoadRun(label, concurrency)
-    stream: Iterator[List[Turn]] = conversations(run_id)
-    budget = {"left": total}
+        try:
+            async with session.post(url, json=payload, headers=headers) as response:
+                body = await response.json(content_type=None)
+                error = check(body) if response.status == 200 else f"HTTP {response.status}"
+        except asyncio.TimeoutError:
+            error = "timeout"
+        except (aiohttp.ClientError, ValueError) as exc:
+            error = type(exc).__name__
+        run.latencies_ms.append((time.perf_counter() - start) * 1000)
+        if error:
+            run.errors[error] += 1
 
     async def patient(session: aiohttp.ClientSession) -> None:
-        # Conversation after conversation, each message in turn, until the budget is spent.
-        while budget["left"] > 0:
-            for turn in next(stream):
-                if budget["left"] <= 0:
+        nonlocal left
+        while (conversation := next(stream, None)) is not None:
+            for payload in conversation:
+                if left <= 0 or time.perf_counter() >= deadline:
                     return
-                budget["left"] -= 1
-                await _say(session, url, turn, run)
-                if progress and run.messages % progress_every == 0:
-                    progress(run.messages)
+                left -= 1
+                await say(session, payload)
 
-    async with _session(concurrency) as session:
-        start = time.perf_counter()
-        await asyncio.gather(*(patient(session) for _ in range(concurrency)))
-        run.wall_seconds = time.perf_counter() - start
+    async def patients() -> None:
+        connector = aiohttp.TCPConnector(limit=concurrency)
+        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+            start = time.perf_counter()
+            await asyncio.gather(*(patient(session) for _ in range(concurrency)))
+            run.wall_seconds = time.perf_counter() - start
+
+    asyncio.run(patients())
     return run
-
-
-def concurrent(url: str, concurrency: int, total: int, run_id: str, label: str = "",
-               progress: Optional[Callable[[int], None]] = None, progress_every: int = 250) -> LoadRun:
-    """`concurrency` conversations at once until `total` messages have been answered."""
-    return asyncio.run(_concurrent(url, concurrency, total, run_id, label or f"{concurrency} conversations",
-                                   progress, progress_every))
-
-
-# --- NLU only and the action server alone -------------------------------------------------
-
-def parse_latency(url: str, headers: Dict[str, str], texts: List[str]) -> LoadRun:
-    """`POST /model/parse`: the NLU pipeline alone (no tracker, policies or actions)."""
-    payloads = [{"text": text} for text in texts]
-    return asyncio.run(_timed_posts(url, payloads, headers, "NLU parse",
-                                    lambda b: None if isinstance(b, dict) and b.get("intent") else "no intent"))
-
-
-def parse_all(url: str, headers: Dict[str, str], texts: List[str]) -> List[Dict[str, Any]]:
-    """Parse results (in order) for the held-out evaluation."""
-    async def go() -> List[Dict[str, Any]]:
-        async with _session(1) as session:
-            results = []
-            for text in texts:
-                _, body, error = await _post(session, url, {"text": text}, headers)
-                if error:
-                    raise RuntimeError(f"/model/parse failed: {error}")
-                results.append(body)
-            return results
-    return asyncio.run(go())
-
-
-def action_latency(url: str, payloads: List[Dict[str, Any]]) -> LoadRun:
-    """The action server's /webhook alone: what one custom-action round trip costs."""
-    return asyncio.run(_timed_posts(url, payloads, None, "action server",
-                                    lambda b: None if isinstance(b, dict) and b.get("responses") else "no response"))

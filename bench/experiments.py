@@ -1,138 +1,90 @@
-"""What would change the figures: the same assistant started with different settings.
+"""The project against stock Rasa: the same assistant started with parts of Rasa as shipped.
 
-Each experiment is a stack whose environment differs from the baseline's (scripts/serve.py's
-`Stack(extra_env=...)`); no project file is edited. Code changes to Rasa are tried through
-bench/patches/sitecustomize.py, put on the experiment's PYTHONPATH only.
-
-All experiment stacks are started first and then measured in turns (round-robin), with
-the baseline among them: on a machine shared with other work, a slow minute then hits
-every configuration alike instead of making one of them look bad.
+Each experiment is a benchmark stack with its own environment; no project file is edited.
+All stacks are started first and then measured in turns, the baseline among them, so a slow
+spell of a shared machine hits every configuration alike instead of one of them.
 """
+
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Optional
 
-from bench import client
-from bench.client import LoadRun, median_cpu_ms, median_of
-from bench.procs import MB, ROOT
-from bench.stack import BenchStack, ColdStart
-from bench.stats import median
-from bench.workload import turns
+from bench.client import LoadRun
+from bench.serving import BenchStack, ColdStart
+from bench.settings import LOAD_CONCURRENCY
+from bench.workload import messages
+from runtime.settings import ROOT
 
-PATCHES = f"{ROOT}:{ROOT / 'bench' / 'patches'}"  # PYTHONPATH with bench/patches/sitecustomize.py
-LOAD_CONCURRENCY = 20
 ROUNDS = 3
 WARMUP_MESSAGES = 50
 
-
-@dataclass(frozen=True)
-class Experiment:
-    name: str
-    what: str
-    env: Dict[str, str]
-
-
-def _patched(variable: str) -> Dict[str, str]:
-    return {"PYTHONPATH": PATCHES, variable: "1"}
-
-
-EXPERIMENTS = {e.name: e for e in (
-    Experiment("baseline", "the project as it is, measured the same way as the experiments", {}),
-    Experiment("without-rasa-fixes", "Rasa 3.6 as shipped on the action path: channels/rasa_fixes.py not applied "
-               "(action responses validated by `jsonschema.validate()` on every call)",
-               _patched("BENCH_WITHOUT_PROJECT_FIXES")),
-    Experiment("rasa-sql-tracker-store", "Rasa's own SQL tracker store on SQLite instead of "
-               "stores/sqlite_tracker_store.py (a connection opened per load and per save, the stored events "
-               "counted again at every save, SQLite's default rollback journal)",
-               {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-rasa-sql.yml")}),
-    Experiment("tf-1-thread", "TF_INTRA_OP_PARALLELISM_THREADS=1, TF_INTER_OP_PARALLELISM_THREADS=1, "
-               "OMP_NUM_THREADS=1", {"TF_INTRA_OP_PARALLELISM_THREADS": "1",
-                                     "TF_INTER_OP_PARALLELISM_THREADS": "1", "OMP_NUM_THREADS": "1"}),
-    Experiment("sqlite-synchronous-normal", "tracker-store SQLite with synchronous=NORMAL (in WAL mode: no fsync "
-               "per commit)", _patched("BENCH_SQLITE_NORMAL")),
-    Experiment("in-memory-tracker", "Rasa's in-memory tracker store instead of SQLite (a diagnostic of what the "
-               "tracker store costs: conversations would not survive a restart)",
-               {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-in-memory.yml")}),
-)}
+# name -> (what differs from the project, the stack's extra environment)
+EXPERIMENTS: dict[str, tuple[str, dict[str, str]]] = {
+    "baseline": ("the project as it is, measured the same way as the others", {}),
+    "without-rasa-overrides": (
+        "runtime.rasa_compat.apply() is a no-op (bench/patches/sitecustomize.py): Rasa 3.6's "
+        "own action-response validation and action-server timeout",
+        {"PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench' / 'patches'}"},
+    ),
+    "rasa-sql-tracker-store": (
+        "Rasa's own `type: SQL` tracker store on SQLite (bench/endpoints-rasa-sql.yml) "
+        "instead of runtime.rasa_compat.SQLiteTrackerStore",
+        {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-rasa-sql.yml")},
+    ),
+}
 
 
 @dataclass
 class ExperimentResult:
     name: str
-    what: str
-    env: Dict[str, str]
-    cold_start: Optional[ColdStart] = None
-    sequential: List[LoadRun] = field(default_factory=list)
-    loaded: List[LoadRun] = field(default_factory=list)
-    rss_mb: Dict[str, float] = field(default_factory=dict)
+    cold_start: ColdStart | None = None
+    sequential: list[LoadRun] = field(default_factory=list)  # one round each
+    loaded: list[LoadRun] = field(default_factory=list)
+    rss_mb: float = float("nan")  # both servers, after the last round
+    overrides: str = "?"  # as the Rasa server logged them
     error: str = ""
 
-    def figures(self) -> Dict[str, Any]:
-        def rounds(runs: List[LoadRun], metric: Callable[[LoadRun], float]) -> List[float]:
-            return [round(metric(r), 2) for r in runs]
-
+    def rounds(self) -> dict[str, list[float]]:
+        """Every round's figures: an effect is real only beyond their spread."""
         return {
-            "name": self.name, "what": self.what, "env": self.env, "error": self.error,
-            "cold_start_s": self.cold_start.total if self.cold_start else None,
-            "rest_p50_ms": median_of(self.sequential, lambda r: r.p(50)),
-            "rest_p90_ms": median_of(self.sequential, lambda r: r.p(90)),
-            "rest_p99_ms": median_of(self.sequential, lambda r: r.p(99)),
-            "throughput_20": median_of(self.loaded, lambda r: r.throughput),
-            "p99_20_ms": median_of(self.loaded, lambda r: r.p(99)),
-            "errors_20": sum(r.error_count for r in self.loaded),
-            "rasa_cpu_ms_per_msg": median_cpu_ms(self.loaded, "rasa"),
-            "actions_cpu_ms_per_msg": median_cpu_ms(self.loaded, "actions"),
-            "other_cores": median(r.cpu.other_cores for r in self.loaded + self.sequential if r.cpu),
-            "rss_mb": self.rss_mb,
-            # every round's value, to tell an effect from the machine's noise
-            "rounds": {
-                "rest_p50_ms": rounds(self.sequential, lambda r: r.p(50)),
-                "throughput_20": rounds(self.loaded, lambda r: r.throughput),
-                "rasa_cpu_ms_per_msg": rounds(self.loaded, lambda r: r.cpu.per_message_ms(r.messages)["rasa"]
-                                              if r.cpu else float("nan")),
-            },
+            "rest_p50_ms": [r.p(50) for r in self.sequential],
+            "throughput_20": [r.throughput for r in self.loaded],
+            "rasa_cpu_ms": [r.cpu_ms("rasa") for r in self.loaded],
         }
 
 
-def run_experiments(names: List[str], latency_messages: int, load_messages: int, work: Path, logs: Path,
-                    log: Callable[[str], None]) -> List[ExperimentResult]:
-    results = [ExperimentResult(n, EXPERIMENTS[n].what, EXPERIMENTS[n].env) for n in names]
-    stacks: Dict[str, BenchStack] = {}
+def run_experiments(
+    round_messages: int, work: Path, logs: Path, model: Path, log: Callable[[str], None]
+) -> list[ExperimentResult]:
+    results, stacks = [ExperimentResult(name) for name in EXPERIMENTS], {}
     try:
         for result in results:
-            stack = BenchStack(f"exp-{result.name}", work, logs, EXPERIMENTS[result.name].env)
+            stack = BenchStack(
+                f"exp-{result.name}", work, logs, model, **EXPERIMENTS[result.name][1]
+            )
             try:
                 result.cold_start = stack.start()
-                stacks[result.name] = stack
-                # a warm-up like the main stack's, so no run pays for first-use costs
-                client.sequential(stack.rest_url, turns(f"exp-warm-{result.name}", WARMUP_MESSAGES))
             except (RuntimeError, TimeoutError, OSError) as error:
                 stack.stop()
                 result.error = f"did not start: {error}"
-                log(f"experiment {result.name}: {result.error}")
-        for round_number in range(ROUNDS):
-            for result in results:
-                stack = stacks.get(result.name)
-                if stack is None:
-                    continue
-                _measure(stack, result, round_number, latency_messages // ROUNDS, load_messages // ROUNDS)
-                log(f"experiment {result.name} ({round_number + 1}/{ROUNDS}): REST p50 "
-                    f"{result.sequential[-1].p(50):.1f} ms, {result.loaded[-1].throughput:.1f} msg/s at "
-                    f"{LOAD_CONCURRENCY} conversations")
-        for name, stack in stacks.items():
-            rss = stack.rss()
-            next(r for r in results if r.name == name).rss_mb = {k: v / MB for k, v in rss.items()}
+                continue
+            stacks[result.name], result.overrides = stack, stack.overrides()
+            # a warm-up like the main stack's, so no round pays for first-use costs
+            stack.rest("warm-up", 1, WARMUP_MESSAGES, f"warm-{result.name}")
+        measured = [result for result in results if result.name in stacks]
+        for number in range(ROUNDS):
+            for result in measured:
+                stack, run_id = stacks[result.name], f"exp-{result.name}-{number}"
+                sample = messages(run_id, round_messages, seed=number)  # alike for all
+                result.sequential.append(stack.one_at_a_time(sample))
+                result.loaded.append(stack.rest("load", LOAD_CONCURRENCY, round_messages, run_id))
+                log(f"experiment {result.name}: {result.loaded[-1].throughput:.1f} msg/s")
+        for result in measured:
+            result.rss_mb = sum(stacks[result.name].rss_mb().values())
     finally:
         for stack in stacks.values():
             stack.stop()
     return results
-
-
-def _measure(stack: BenchStack, result: ExperimentResult, round_number: int, latency_messages: int,
-             load_messages: int) -> None:
-    sample = turns(f"exp-{result.name}-{round_number}", latency_messages, seed=100 + round_number)
-    result.sequential.append(stack.measured(lambda: client.sequential(stack.rest_url, sample, "REST webhook")))
-    result.loaded.append(stack.measured(lambda: client.concurrent(stack.rest_url, LOAD_CONCURRENCY, load_messages,
-                                                                  f"exp-{result.name}-c{round_number}")))

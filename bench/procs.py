@@ -1,68 +1,59 @@
-"""Child processes the benchmark starts: commands with a time limit, and their memory.
+"""The commands the benchmark runs, and what it reads about processes from /proc.
 
-Every process is started in its own session (process group) and registered, so
-`stop_all()` can end whatever is still running on Ctrl+C, SIGTERM or an error, by
-process group id: never by name.
+Every command runs in its own process group, ended by group id (never by name) if it
+outlives its time limit or the benchmark is stopped. psutil is not installed, hence /proc.
 """
+
 from __future__ import annotations
 
 import os
+import platform
 import signal
 import subprocess
 import time
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Dict, List, Optional
 
-from scripts.serve import ROOT, VENV_BIN, rasa_env
+from runtime.settings import ROOT
+from runtime.stack import rasa_env
 
-_running: Dict[int, subprocess.Popen] = {}
-_stopping = False  # set by stop_all(): a background thread must not start anything new
+MB = 1_000_000  # the reports' megabyte
+_TICK, _PAGE = os.sysconf("SC_CLK_TCK"), os.sysconf("SC_PAGE_SIZE")
 
 
-def bench_env(**extra: str) -> Dict[str, str]:
-    """The project's environment for Rasa commands, with Python's deprecation noise off."""
-    return rasa_env(**{"PYTHONWARNINGS": "ignore::DeprecationWarning", **extra})
+def bench_env(**extra: str) -> dict[str, str]:
+    """The project's environment for Rasa commands, without Python's deprecation noise."""
+    return rasa_env(PYTHONWARNINGS="ignore::DeprecationWarning", **extra)
 
 
 @dataclass
 class CommandResult:
     returncode: int
     seconds: float
-    log: Path
-    other_cores: float = 0.0  # cores other processes kept busy meanwhile (see CpuUsage)
-
-    @property
-    def ok(self) -> bool:
-        return self.returncode == 0
+    other_cores: float  # cores other processes kept busy meanwhile: a busy machine slows it
 
 
-def run_command(args: List[str], log: Path, timeout: float, env: Optional[Dict[str, str]] = None) -> CommandResult:
-    """Runs a command to completion, output to `log`, and times it (wall clock)."""
-    if _stopping:
-        raise RuntimeError("the benchmark is stopping")
+def run_command(args: list[str], log: Path, timeout: float, env: dict[str, str]) -> CommandResult:
+    """Runs a command to completion with its output in `log`, and times it (wall clock)."""
     log.parent.mkdir(parents=True, exist_ok=True)
+    start, busy, children = time.monotonic(), machine_busy_seconds(), _children_cpu_seconds()
     with open(log, "wb") as out:
-        start, busy, children = time.monotonic(), machine_busy_seconds(), _children_cpu_seconds()
         process = subprocess.Popen(
-            args, cwd=ROOT, env=env or bench_env(), stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+            args, cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
         )
-        _running[process.pid] = process
         try:
             returncode = process.wait(timeout=timeout)
         except subprocess.TimeoutExpired:
-            kill_group(process)
             returncode = -1
-        except BaseException:  # Ctrl+C or SIGTERM while waiting: the command goes too
-            kill_group(process)
-            raise
-        finally:
-            _running.pop(process.pid, None)
-        seconds = time.monotonic() - start
-        # Only meaningful when nothing else of ours runs meanwhile (training): the command's
-        # CPU is counted once it has been waited for.
-        other = machine_busy_seconds() - busy - (_children_cpu_seconds() - children)
-        return CommandResult(returncode, seconds, log, max(0.0, other) / seconds if seconds else 0.0)
+        finally:  # also on Ctrl+C or SIGTERM while waiting: the command goes too
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+                process.wait()
+    seconds = time.monotonic() - start
+    # The command's CPU is counted once it has been waited for; the rest is other processes.
+    other = machine_busy_seconds() - busy - (_children_cpu_seconds() - children)
+    return CommandResult(returncode, seconds, max(0.0, other) / seconds)
 
 
 def _children_cpu_seconds() -> float:
@@ -70,82 +61,42 @@ def _children_cpu_seconds() -> float:
     return times.children_user + times.children_system
 
 
-def kill_group(process: subprocess.Popen, grace: float = 10) -> None:
-    if process.poll() is not None:
-        return
-    try:
-        os.killpg(process.pid, signal.SIGTERM)
-        process.wait(timeout=grace)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
-    except ProcessLookupError:
-        pass
+def _processes() -> Iterator[tuple[int, str, list[str]]]:
+    """(pid, command name, the /proc/<pid>/stat fields after the name) of every process."""
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                head, _, tail = (entry / "stat").read_text().rpartition(")")
+            except OSError:  # the process ended meanwhile
+                continue
+            yield int(entry.name), head.partition("(")[2], tail.split()
 
 
-def stop_all() -> None:
-    global _stopping
-    _stopping = True
-    for process in list(_running.values()):
-        kill_group(process)
-    _running.clear()
-
-
-# --- memory -----------------------------------------------------------------------------
-
-MB = 1_000_000  # the reports' megabyte
-
-def _group_of(pid: int) -> Optional[int]:
-    try:
-        # The command name (field 2) may contain spaces; fields after ')' are fixed.
-        stat = Path(f"/proc/{pid}/stat").read_text()
-        return int(stat.rsplit(")", 1)[1].split()[2])
-    except (OSError, ValueError, IndexError):
-        return None
-
-
-def _rss_bytes(pid: int) -> int:
-    try:
-        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+def _group_sum(leader: int, value: Callable[[list[str]], int]) -> int:
+    # fields[2] is the process group: a server's Sanic workers and children count with it.
+    return sum(value(f) for pid, _, f in _processes() if pid == leader or f[2] == str(leader))
 
 
 def group_rss(leader: int) -> int:
-    """Resident memory of a process and everything in its process group, in bytes.
-
-    `rasa run` could fork (Sanic workers); a forked child shares pages with its parent,
-    so the sum slightly overstates memory in that case. psutil is not installed, so
-    this reads /proc directly.
-    """
-    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-    return sum(_rss_bytes(pid) for pid in pids if pid == leader or _group_of(pid) == leader)
-
-
-# --- CPU --------------------------------------------------------------------------------
-
-_TICK = os.sysconf("SC_CLK_TCK")
-
-
-def _cpu_ticks(pid: int) -> int:
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        return int(fields[11]) + int(fields[12])  # utime + stime, all threads
-    except (OSError, ValueError, IndexError):
-        return 0
+    """Resident bytes of a process group. Forked children share pages with their parent,
+    so with several processes the sum slightly overstates."""
+    return _group_sum(leader, lambda f: int(f[21])) * _PAGE
 
 
 def group_cpu_seconds(leader: int) -> float:
-    """CPU time used so far by a process group (live processes, all their threads)."""
-    pids = [int(p.name) for p in Path("/proc").iterdir() if p.name.isdigit()]
-    return sum(_cpu_ticks(pid) for pid in pids if pid == leader or _group_of(pid) == leader) / _TICK
+    """CPU time (user + system, all threads) of a process group's live processes so far."""
+    return _group_sum(leader, lambda f: int(f[11]) + int(f[12])) / _TICK
+
+
+def named_cpu_seconds(name: str) -> float:
+    """CPU time of every process called `name` (services the benchmark did not start), with
+    its reaped children: PostgreSQL forks a backend per connection."""
+    fields = (f for _, comm, f in _processes() if comm == name)
+    return sum(sum(int(v) for v in f[11:15]) for f in fields) / _TICK
 
 
 def own_cpu_seconds() -> float:
-    """CPU time of the benchmark process itself (the load generator)."""
+    """CPU time of the benchmark process: the load generator."""
     times = os.times()
     return times.user + times.system
 
@@ -153,48 +104,16 @@ def own_cpu_seconds() -> float:
 def machine_busy_seconds() -> float:
     """CPU seconds all cores spent busy since boot, from /proc/stat."""
     values = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
-    idle = values[3] + (values[4] if len(values) > 4 else 0)  # idle + iowait
-    # guest time is already counted in user time
+    idle = values[3] + values[4]  # idle + iowait; guest time is already in user time
     return (sum(values[:8]) - idle) / _TICK
 
 
-@dataclass
-class CpuUsage:
-    """CPU seconds used during one measured run, by whom.
-
-    `other` is everything else on the machine (other people's tests, the OS): when it is
-    large, wall-clock figures of that run are pessimistic, and the per-message CPU cost
-    of the Rasa process is the better guide.
-    """
-    wall: float
-    rasa: float
-    actions: float
-    client: float
-    other: float
-
-    def per_message_ms(self, messages: int) -> Dict[str, float]:
-        n = max(messages, 1)
-        return {"rasa": 1000 * self.rasa / n, "actions": 1000 * self.actions / n, "client": 1000 * self.client / n}
-
-    @property
-    def other_cores(self) -> float:
-        """How many cores, on average, other processes kept busy during the run."""
-        return self.other / self.wall if self.wall else 0.0
-
-
-def load_average() -> float:
-    return float(Path("/proc/loadavg").read_text().split()[0])
-
-
-def cpu_model() -> str:
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            return line.split(":", 1)[1].strip()
-    return "unknown"
-
-
-def memory_total_bytes() -> int:
-    for line in Path("/proc/meminfo").read_text().splitlines():
-        if line.startswith("MemTotal:"):
-            return int(line.split()[1]) * 1024
-    return 0
+def machine() -> str:
+    """The machine the figures were measured on, read when the benchmark runs."""
+    lines = Path("/proc/cpuinfo").read_text().splitlines()
+    cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")), "?")
+    memory = os.sysconf("SC_PHYS_PAGES") * _PAGE / 1e9
+    return (
+        f"{os.cpu_count()} cores, {memory:.1f} GB memory, {cpu}; "
+        f"Python {platform.python_version()}, {platform.platform()}"
+    )

@@ -1,101 +1,105 @@
 """Where the Rasa server's time goes under load: py-spy samples its Python stacks during a
-run at 20 conversations, and each sample is put into the phase of Rasa's turn it was in.
+run at 20 conversations, and each sample is put in the phase of Rasa's turn it was in.
 
 py-spy reads the process from outside (no instrumentation, no slowdown worth measuring),
-which cProfile inside an event loop cannot do. The raw stacks are kept (collapsed-stack
-format) for a flame graph: `flamegraph.pl reports/rasa-profile.txt > profile.svg`, or drop
-the file on https://www.speedscope.app.
+which cProfile inside an event loop cannot do. The raw stacks are kept in collapsed-stack
+format for a flame graph (`flamegraph.pl`, or https://www.speedscope.app).
 """
+
 from __future__ import annotations
 
 import signal
 import subprocess
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Dict, List, Tuple
 
-from bench.procs import VENV_BIN
+from bench.client import LoadRun
+from runtime.settings import VENV_BIN
 
 PY_SPY = VENV_BIN / "py-spy"
 SAMPLES_PER_SECOND = 100
 
-# Phases of a turn, by the frame of Rasa's MessageProcessor (or channel) the sample is under,
+# Phases of a turn, by a frame of Rasa's MessageProcessor (or channel) the sample is under,
 # most specific first: NLU runs inside log_message, so it is checked before anything wider.
-PHASES: Tuple[Tuple[str, Tuple[str, ...]], ...] = (
-    ("NLU (spaCy, featurizers, DIET)", ("parse_message (rasa/core/processor.py",)),
-    ("loading the conversation (tracker store)", ("get_tracker (rasa/core/processor.py",)),
-    ("policies (next action)", ("predict_next_with_tracker_if_should (rasa/core/processor.py",)),
-    ("running actions (action server call, replies)", ("_run_action (rasa/core/processor.py",)),
-    ("saving the conversation (tracker store)", ("save_tracker (rasa/core/processor.py",)),
-    ("rest of the turn (processor, REST channel)", ("handler (rasa/core/channels/channel.py",
-                                                    "(channels/rest.py")),
+# The tracker store's phases are found by Rasa's frames, whichever store class runs below.
+PHASES = (
+    ("NLU (spaCy, featurizers, DIET)", "parse_message (rasa/core/processor.py"),
+    ("loading the conversation (tracker store)", "get_tracker (rasa/core/processor.py"),
+    ("policies (next action)", "predict_next_with_tracker_if_should (rasa/core/processor.py"),
+    ("running actions (action server call, replies)", "_run_action (rasa/core/processor.py"),
+    ("saving the conversation (tracker store)", "save_tracker (rasa/core/processor.py"),
+    ("rest of the turn (processor, REST channel)", "handler (rasa/core/channels/channel.py"),
+    ("rest of the turn (processor, REST channel)", "(channels/rest.py"),
 )
 OUTSIDE_A_TURN = "event loop outside Python code (sockets, scheduling), HTTP parsing"
-
 # Libraries worth naming across phases: TensorFlow inside NLU, SQLAlchemy inside the store.
-LIBRARIES = (("TensorFlow", "(tensorflow/"), ("SQLAlchemy", "(sqlalchemy/"), ("JSON", "(json/"),
-             ("dask (Rasa's graph runner)", "(dask/"))
+LIBRARIES = {
+    "TensorFlow": "(tensorflow/",
+    "SQLAlchemy": "(sqlalchemy/",
+    "JSON": "(json/",
+    "dask (Rasa's graph runner)": "(dask/",
+}
 
 
 @dataclass
 class Profile:
     samples: int = 0
     messages: int = 0
-    seconds: float = 0.0
     throughput: float = 0.0
-    phases: List[Tuple[str, int]] = field(default_factory=list)
-    libraries: List[Tuple[str, int]] = field(default_factory=list)
-    hottest: List[Tuple[str, int]] = field(default_factory=list)  # innermost frames
+    phases: list[tuple[str, int]] = field(default_factory=list)
+    libraries: list[tuple[str, int]] = field(default_factory=list)
+    hottest: list[tuple[str, int]] = field(default_factory=list)  # innermost frames
     raw_file: str = ""
     error: str = ""
 
     def ms_per_message(self, count: int) -> float:
-        return count / SAMPLES_PER_SECOND * 1000 / self.messages if self.messages else float("nan")
-
-    def as_dict(self) -> Dict[str, Any]:
-        return asdict(self)
-
-
-def phase_of(frames: List[str]) -> str:
-    for phase, markers in PHASES:
-        if any(marker in frame for frame in frames for marker in markers):
-            return phase
-    return OUTSIDE_A_TURN
+        """Sampled time per message (waiting included), comparable with CPU per message."""
+        if not self.messages:
+            return float("nan")
+        return count / SAMPLES_PER_SECOND * 1000 / self.messages
 
 
 def summarise(collapsed: str) -> Profile:
     """Reads py-spy's raw output: one line per distinct stack, `frame;frame;... count`,
     outermost frame first, each frame `function (file:line)`."""
-    phases, libraries, hottest = Counter(), Counter(), Counter()
-    total = 0
+    phases: Counter[str] = Counter()
+    libraries: Counter[str] = Counter()
+    hottest: Counter[str] = Counter()
     for line in collapsed.splitlines():
         stack, _, count_text = line.rpartition(" ")
         if not stack or not count_text.isdigit():
             continue
         count, frames = int(count_text), stack.split(";")
-        total += count
-        phases[phase_of(frames)] += count
-        for library, marker in LIBRARIES:
+        in_phase = (phase for phase, marker in PHASES if any(marker in f for f in frames))
+        phases[next(in_phase, OUTSIDE_A_TURN)] += count
+        for library, marker in LIBRARIES.items():
             if any(marker in frame for frame in frames):
                 libraries[library] += count
         hottest[frames[-1].rsplit(":", 1)[0] + ")"] += count
-    return Profile(samples=total, phases=phases.most_common(), libraries=libraries.most_common(),
-                   hottest=hottest.most_common(12))
+    return Profile(
+        samples=sum(phases.values()),
+        phases=phases.most_common(),
+        libraries=libraries.most_common(),
+        hottest=hottest.most_common(8),
+    )
 
 
-def profile_under_load(pid: int, load: Callable[[], Any], raw_file: Path) -> Profile:
-    """Samples process `pid` while `load()` runs; `load` returns a bench.client.LoadRun."""
+def profile_under_load(pid: int, load: Callable[[], LoadRun], raw_file: Path) -> Profile:
+    """Samples process `pid` while `load()` runs."""
     if not PY_SPY.exists():
         return Profile(error=f"{PY_SPY} is missing: run `make setup`")
     raw_file.parent.mkdir(parents=True, exist_ok=True)
+    raw_file.unlink(missing_ok=True)
     spy = subprocess.Popen(
         # --nonblocking: never pause Rasa to read it, so the profile does not slow the run.
-        [str(PY_SPY), "record", "--pid", str(pid), "--rate", str(SAMPLES_PER_SECOND), "--nonblocking",
-         "--format", "raw", "--output", str(raw_file)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        [str(PY_SPY), "record", "--pid", str(pid), "--rate", str(SAMPLES_PER_SECOND)]
+        + ["--nonblocking", "--format", "raw", "--output", str(raw_file)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
-    raw_file.unlink(missing_ok=True)
     try:
         run = load()
     finally:
@@ -105,8 +109,7 @@ def profile_under_load(pid: int, load: Callable[[], Any], raw_file: Path) -> Pro
         profile = summarise(raw_file.read_text(encoding="utf-8"))
         profile.raw_file = str(raw_file)
     else:
-        said = output.strip().splitlines()
-        profile = Profile(error=f"py-spy wrote no profile (exit code {spy.returncode})"
-                                + (f": {said[0][:300]}" if said else ""))
-    profile.messages, profile.seconds, profile.throughput = run.messages, run.wall_seconds, run.throughput
+        said = output.strip().splitlines()[:1]
+        profile = Profile(error=f"py-spy wrote no profile (exit code {spy.returncode}) {said}")
+    profile.messages, profile.throughput = run.messages, run.throughput
     return profile

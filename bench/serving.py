@@ -1,201 +1,182 @@
-"""Everything measured on a running assistant: latency, throughput, memory, cold start.
+"""The assistant as the benchmark runs it, and everything measured on one running stack.
 
-One "main" stack serves the whole sequence, and every REST message it answers counts
-toward the memory soak (10,000 in a full run): warm-up, the latency runs, the throughput
-runs, then a top-up at 20 conversations. Memory is read after each phase and every few
-hundred messages during the top-up, which gives the memory-over-messages plot.
+A benchmark stack is what `make run` starts (runtime.stack's `Stack`, so the Rasa server
+runs with the project's overrides), on free ports, with its own tracker store in a temporary
+directory, its logs in reports/logs/<name>/, no rate limits (one client sends thousands of
+messages) and Rasa's HTTP API behind a random JWT secret, so `/model/parse` can time NLU.
+Every REST message the main stack answers counts toward the memory soak; memory is read
+between phases, so a leak shows as memory rising with messages answered.
 """
+
 from __future__ import annotations
 
+import secrets
 import time
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from dataclasses import asdict, dataclass, field
-from typing import Any, Callable, Dict, List, Optional
+from typing import Any
 
-from bench import client
-from bench.client import LoadRun
-from bench.procs import MB
+import jwt
+import requests
+
+from bench.client import LoadRun, measured, parse_error, run_load
+from bench.procs import MB, group_cpu_seconds, group_rss
 from bench.profile import Profile, profile_under_load
-from bench.settings import CONCURRENCY_LEVELS, Sizes
-from bench.stack import BenchStack, ColdStart
-from bench.workload import mix, turns
+from bench.settings import CONCURRENCY_LEVELS, LOAD_CONCURRENCY, Sizes
+from bench.workload import conversations, messages
+from runtime.settings import HOST
+from runtime.stack import Stack, free_port
 
-SOAK_CONCURRENCY = 20
-
-# (intent, entities, current_section slot, text): typical calls of the answer action.
-ACTION_CASES = [
-    ("ask_aftercare", [], None, "when can I shower after the treatment"),
-    ("ask_avoid_before", [("substance", "caffeine")], None, "can I have coffee before"),
-    ("ask_followup", [], "avoid_before", "and after?"),
-    ("ask_followup", [("body_area", "hands")], "areas", "what about my hands?"),
-    ("ask_what_is", [], None, "what is mesotherapy"),
-]
+NO_RATE_LIMITS = {"BOT_RATE_LIMIT_PER_IP": "0/60", "BOT_RATE_LIMIT_PER_SENDER": "0/60"}
+# runtime/rasa_server.py writes this line to the server log when it starts.
+OVERRIDES_LINE = "rasa_compat.applied overrides="
 
 
-def action_payload(number: int) -> Dict[str, Any]:
-    """A minimal action-server call for `action_answer_from_article`, as Rasa sends it
-    (next_action, sender_id, tracker, version) but without the domain and past events."""
-    intent, entities, section, text = ACTION_CASES[number % len(ACTION_CASES)]
-    return {
-        "next_action": "action_answer_from_article",
-        "sender_id": f"bench-action-{number}",
-        "version": "3.6.21",
-        "domain": {},
-        "tracker": {
-            "sender_id": f"bench-action-{number}",
-            "slots": {"current_section": section},
-            "latest_message": {
-                "text": text,
-                "intent": {"name": intent, "confidence": 0.9},
-                "entities": [{"entity": label, "value": value} for label, value in entities],
-                "intent_ranking": [],
-            },
-            "events": [],
-            "paused": False,
-            "followup_action": None,
-            "active_loop": {},
-            "latest_action_name": "action_listen",
-        },
-    }
+@dataclass
+class ColdStart:
+    """Seconds from spawning the processes, started in the order `make run` starts them."""
+
+    action_server_ready: float
+    rasa_ready: float  # the REST webhook answers GET: the model is loaded
+    first_answer: float  # the first reply through the REST webhook
+
+
+class BenchStack:
+    def __init__(self, name: str, work: Path, logs: Path, model: Path, **env: str):
+        self.name, self.jwt_secret = name, secrets.token_hex(32)
+        work.mkdir(parents=True, exist_ok=True)
+        api = {"RASA_ENABLE_API": "1", "RASA_JWT_SECRET": self.jwt_secret}
+        self.stack = Stack(
+            rasa_port=free_port(),
+            action_port=free_port(),
+            web_port=free_port(),
+            tracker_db=work / f"{name}-tracker.db",
+            log_dir=logs / name,
+            model=model,
+            extra_env={**NO_RATE_LIMITS, **api, **env},
+        )
+        self.rest_url = self.stack.rest_url
+        self.parse_url = f"http://{HOST}:{self.stack.rasa_port}/model/parse"
+        claims = {"user": {"username": "bench", "role": "admin"}}
+        token = jwt.encode(claims, self.jwt_secret, algorithm="HS256")
+        self.auth_headers = {"Authorization": f"Bearer {token}"}
+
+    def start(self) -> ColdStart:
+        """Starts both servers as `make run` does and times the way to the first answer."""
+        begin = time.monotonic()
+        self.stack.start_action_server(timeout=120)
+        action_ready = time.monotonic() - begin
+        self.stack.start_rasa(timeout=240)
+        rasa_ready = time.monotonic() - begin
+        message = {"sender": str(uuid.uuid4()), "message": "hi"}
+        reply = requests.post(self.rest_url, json=message, timeout=60)
+        if reply.status_code != 200 or not reply.json():
+            raise RuntimeError(f"stack {self.name}: no answer to the first message")
+        return ColdStart(action_ready, rasa_ready, time.monotonic() - begin)
+
+    def stop(self) -> None:
+        self.stack.stop()
+
+    def overrides(self) -> str:
+        """The Rasa overrides the server logged as applied: what an experiment really ran."""
+        log = self.stack.log_dir / "rasa.log"
+        text = log.read_text(errors="replace") if log.exists() else ""
+        found = [ln for ln in text.splitlines() if ln.startswith(OVERRIDES_LINE)]
+        return (found[-1].removeprefix(OVERRIDES_LINE) or "none") if found else "?"
+
+    def rss_mb(self) -> dict[str, float]:
+        """Resident memory of the Rasa server and the action server, each with its group."""
+        return {name: group_rss(p.pid) / MB for name, p in self.stack.processes.items()}
+
+    def measured(self, load: Callable[[], LoadRun]) -> LoadRun:
+        """Runs a load and records the CPU each server, the client and the rest used."""
+        processes = self.stack.processes
+        return measured(lambda: {n: group_cpu_seconds(p.pid) for n, p in processes.items()}, load)
+
+    def rest(self, label: str, concurrency: int, total: int, run_id: str) -> LoadRun:
+        """`total` messages of fresh conversations through the REST webhook."""
+        url, load = self.rest_url, conversations(run_id)
+        return self.measured(lambda: run_load(url, load, label, concurrency, total))
+
+    def one_at_a_time(self, sample: list[dict[str, str]]) -> LoadRun:
+        """Each message after the previous reply: latency without any queueing."""
+        return self.measured(lambda: run_load(self.rest_url, [sample], "REST webhook"))
+
+    def nlu(self, texts: list[str], check: Callable[[Any], str | None] = parse_error) -> LoadRun:
+        """`POST /model/parse`, one text at a time: the NLU pipeline alone."""
+        url, headers, payloads = self.parse_url, self.auth_headers, [{"text": t} for t in texts]
+        return self.measured(
+            lambda: run_load(url, [payloads], "NLU", check=check, headers=headers)
+        )
 
 
 @dataclass
 class MemorySample:
     phase: str
-    messages: int  # REST messages answered by the stack so far
-    seconds: float  # since the stack answered its first message
+    messages: int  # REST messages the stack has answered so far
     rasa_mb: float
     actions_mb: float
-
-    @property
-    def total_mb(self) -> float:
-        return self.rasa_mb + self.actions_mb
 
 
 @dataclass
 class ServingResults:
-    cold_starts: List[ColdStart] = field(default_factory=list)
-    rest: List[LoadRun] = field(default_factory=list)
-    nlu: List[LoadRun] = field(default_factory=list)
-    action: List[LoadRun] = field(default_factory=list)
-    levels: Dict[int, List[LoadRun]] = field(default_factory=dict)
-    soak: Optional[LoadRun] = None
-    memory: List[MemorySample] = field(default_factory=list)
-    soak_ran_alongside: str = ""  # what else ran during the soak top-up
-    latency_mix: Dict[str, float] = field(default_factory=dict)  # kinds of message in the latency samples
-    profile: Optional[Profile] = None
-
-    def as_dict(self) -> Dict[str, Any]:
-        return {
-            "cold_starts": [{**asdict(c), "total": c.total} for c in self.cold_starts],
-            "rest": [r.summary() for r in self.rest],
-            "nlu": [r.summary() for r in self.nlu],
-            "action": [r.summary() for r in self.action],
-            "levels": {str(c): [r.summary() for r in runs] for c, runs in self.levels.items()},
-            "soak": self.soak.summary() if self.soak else None,
-            "soak_ran_alongside": self.soak_ran_alongside,
-            "latency_mix": self.latency_mix,
-            "memory": [{**asdict(m), "total_mb": m.total_mb} for m in self.memory],
-            "profile": self.profile.as_dict() if self.profile else None,
-        }
+    cold_starts: list[ColdStart] = field(default_factory=list)
+    rest: list[LoadRun] = field(default_factory=list)
+    nlu: list[LoadRun] = field(default_factory=list)
+    levels: dict[int, list[LoadRun]] = field(default_factory=dict)
+    soak: list[LoadRun] = field(default_factory=list)
+    memory: list[MemorySample] = field(default_factory=list)
+    profile: Profile | None = None
 
 
-class MainStackRun:
-    """The measurement sequence on one stack, keeping count of the messages it answered."""
+def measure_main_stack(
+    stack: BenchStack,
+    sizes: Sizes,
+    out: ServingResults,
+    profile_file: Path,
+    log: Callable[[str], None],
+) -> None:
+    """The whole sequence on one stack; `out` keeps what was measured if a step fails."""
+    answered = 0
 
-    def __init__(self, stack: BenchStack, sizes: Sizes, log: Callable[[str], None]):
-        self.stack, self.sizes, self.log = stack, sizes, log
-        self.results = ServingResults()
-        self.messages = 0
-        self.started = 0.0
+    def remember(phase: str, *runs: LoadRun) -> None:
+        nonlocal answered
+        answered += sum(run.messages for run in runs)
+        rss = stack.rss_mb()
+        out.memory.append(MemorySample(phase, answered, rss["rasa"], rss["actions"]))
 
-    def remember_memory(self, phase: str) -> None:
-        rss = self.stack.rss()
-        sample = MemorySample(phase, self.messages, time.monotonic() - self.started,
-                              rss.get("rasa", 0) / MB, rss.get("actions", 0) / MB)
-        self.results.memory.append(sample)
+    out.cold_starts.append(stack.start())
+    answered = 1  # the cold start's greeting
+    remember("after start")
+    remember("after warm-up", stack.rest("warm-up", 1, sizes.warmup_messages, "warmup"))
 
-    def start(self) -> None:
-        cold = self.stack.start()
-        self.started = time.monotonic()
-        self.messages = 1  # the cold-start greeting
-        self.results.cold_starts.append(cold)
-        self.log(f"main stack up: first answer {cold.total:.1f} s after start")
-        self.remember_memory("after start")
+    # One message at a time: REST and NLU alone interleaved per repeat, so a slow spell of
+    # a shared machine hits both alike.
+    for repeat in range(sizes.latency_repeats):
+        sample = messages(f"latency{repeat}", sizes.latency_messages, seed=repeat)
+        out.rest.append(stack.one_at_a_time(sample))
+        out.nlu.append(stack.nlu([m["message"] for m in sample]))
+        log(f"latency: REST p50 {out.rest[-1].p(50):.1f} ms, NLU p50 {out.nlu[-1].p(50):.1f} ms")
+    remember("after latency runs", *out.rest)
 
-    def warm_up(self) -> None:
-        run = client.sequential(self.stack.rest_url, turns("warmup", self.sizes.warmup_messages), "warm-up")
-        self.messages += run.messages
-        self.remember_memory("after warm-up")
+    for repeat in range(sizes.load_repeats):
+        for level, total in zip(CONCURRENCY_LEVELS, sizes.level_messages, strict=True):
+            run = stack.rest(f"{level} conversations", level, total, f"c{level}r{repeat}")
+            out.levels.setdefault(level, []).append(run)
+            log(f"{level} conversations: {run.throughput:.1f} msg/s, p99 {run.p(99):.0f} ms")
+    remember("after throughput runs", *(run for runs in out.levels.values() for run in runs))
 
-    def latency(self) -> None:
-        """REST, NLU-only and action-server latency, one request at a time, interleaved per
-        repeat so slow periods of a busy machine hit all three alike."""
-        count = self.sizes.latency_messages
-        samples = [turns(f"latency{repeat}", count, seed=repeat) for repeat in range(self.sizes.latency_repeats)]
-        self.results.latency_mix = mix([turn for sample in samples for turn in sample])
-        for repeat, sample in enumerate(samples):
-            rest = self.stack.measured(lambda: client.sequential(self.stack.rest_url, sample, "REST webhook"))
-            self.messages += rest.messages
-            nlu = self.stack.measured(lambda: client.parse_latency(self.stack.parse_url, self.stack.auth_headers,
-                                                             [t.text for t in sample]))
-            action = self.stack.measured(lambda: client.action_latency(self.stack.action_url,
-                                                                 [action_payload(i) for i in range(count)]))
-            self.results.rest.append(rest)
-            self.results.nlu.append(nlu)
-            self.results.action.append(action)
-            self.log(f"latency {repeat + 1}/{self.sizes.latency_repeats}: REST p50 {rest.p(50):.1f} ms "
-                     f"p99 {rest.p(99):.1f} ms, NLU p50 {nlu.p(50):.1f} ms, action server p50 {action.p(50):.1f} ms")
-        self.remember_memory("after latency runs")
+    # py-spy samples the Rasa server during a run at 20 conversations.
+    load = partial(stack.rest, "profile", LOAD_CONCURRENCY, sizes.profile_messages, "profile")
+    out.profile = profile_under_load(stack.stack.processes["rasa"].pid, load, profile_file)
+    answered += out.profile.messages
+    log(f"profile: {out.profile.samples} samples")
 
-    def throughput(self) -> None:
-        for repeat in range(self.sizes.load_repeats):
-            for level in CONCURRENCY_LEVELS:
-                total = self.sizes.level_messages[level]
-                run = self.stack.measured(lambda: client.concurrent(self.stack.rest_url, level, total, f"c{level}r{repeat}"))
-                self.messages += run.messages
-                self.results.levels.setdefault(level, []).append(run)
-                self.log(f"{level:>2} conversations ({repeat + 1}/{self.sizes.load_repeats}): "
-                         f"{run.throughput:.1f} msg/s, p99 {run.p(99):.0f} ms, {run.error_count} errors")
-        self.remember_memory("after throughput runs")
-
-    def profile(self, raw_file: Path) -> None:
-        """py-spy samples the Rasa server during a run at 20 conversations (bench/profile.py)."""
-        total = self.sizes.profile_messages
-        profile = profile_under_load(
-            self.stack.stack.processes["rasa"].pid,
-            lambda: client.concurrent(self.stack.rest_url, SOAK_CONCURRENCY, total, "profile", label="profile"),
-            raw_file,
-        )
-        self.messages += profile.messages
-        self.results.profile = profile
-        self.log(f"profile: {profile.samples} samples over {profile.messages} messages"
-                 + (f" ({profile.error})" if profile.error else ""))
-
-    def soak(self, alongside: str = "") -> None:
-        """Tops the stack up to `soak_messages` REST messages at 20 conversations."""
-        left = self.sizes.soak_messages - self.messages
-        if left <= 0:
-            return
-        self.results.soak_ran_alongside = alongside
-        already = self.messages
-        self.log(f"memory soak: {left} more messages at {SOAK_CONCURRENCY} conversations"
-                 + (f" (alongside: {alongside})" if alongside else ""))
-
-        def progress(done: int) -> None:
-            self.messages = already + done
-            self.remember_memory("soak")
-
-        run = self.stack.measured(lambda: client.concurrent(self.stack.rest_url, SOAK_CONCURRENCY, left, "soak",
-                                                      label="soak", progress=progress, progress_every=500))
-        self.messages = already + run.messages
-        self.results.soak = run
-        self.remember_memory("after soak")
-
-
-def extra_cold_start(stack: BenchStack) -> ColdStart:
-    """Starts a stack, waits for its first answer, stops it."""
-    try:
-        return stack.start()
-    finally:
-        stack.stop()
+    # The memory soak: up to `soak_messages` in all, memory read between chunks.
+    while (left := sizes.soak_messages - answered) > 0:
+        out.soak.append(stack.rest("soak", LOAD_CONCURRENCY, min(500, left), f"s{len(out.soak)}"))
+        remember("soak", out.soak[-1])
+    log(f"memory soak: {answered} messages answered in all")

@@ -11,13 +11,16 @@ first), replies are packed into 2,000-character messages, and buttons become qui
 replies (up to 13, titles up to 20 characters) or else numbered options, where a reply
 of "2" picks option 2.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
 
+import requests
 from fbmessenger import MessengerClient
 from fbmessenger.elements import Text as FBText
 from fbmessenger.sender_actions import SenderAction
@@ -27,7 +30,12 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import optional_credential, option_memory_from, required_credential
+from channels.credentials import (
+    option_memory_from,
+    optional_credential,
+    present,
+    required_credential,
+)
 from channels.formatting import (
     CHOOSE_PROMPT,
     MESSENGER_LIMIT,
@@ -37,6 +45,7 @@ from channels.formatting import (
     numbered_options,
     split_text,
 )
+from channels.handover import DEFAULT_RATE_LIMIT, OUTBOUND_TIMEOUT_SECONDS, Handover
 from channels.options import OptionMemory
 from channels.signatures import is_valid_hub_signature_256, same_secret
 
@@ -47,15 +56,23 @@ GRAPH_API_URL = "https://graph.facebook.com"
 MEDIA_TYPES = ("audio", "image", "video", "file")
 
 
+class TimedSession(requests.Session):
+    """fbmessenger calls the Graph API without a timeout; this session adds one."""
+
+    def request(self, *args: Any, **kwargs: Any) -> requests.Response:
+        kwargs.setdefault("timeout", OUTBOUND_TIMEOUT_SECONDS)
+        return super().request(*args, **kwargs)
+
+
 def messenger_client(
-    page_access_token: Text,
-    app_secret: Text,
-    api_base_url: Optional[Text] = None,
-    api_version: Optional[Text] = None,
+    page_access_token: str,
+    app_secret: str,
+    api_base_url: str | None = None,
+    api_version: str | None = None,
 ) -> MessengerClient:
     """fbmessenger's client, with the Graph API URL configurable (tests point it at a
     local recorder). The app secret adds appsecret_proof to every Graph API call."""
-    client = MessengerClient(page_access_token, app_secret=app_secret)
+    client = MessengerClient(page_access_token, app_secret=app_secret, session=TimedSession())
     if api_version:
         client.api_version = api_version
     client.graph_url = f"{(api_base_url or GRAPH_API_URL).rstrip('/')}/v{client.api_version}"
@@ -105,44 +122,53 @@ def _are_attachments(value: Any) -> bool:
     if not all(isinstance(a, dict) and isinstance(a.get("payload", {}), dict) for a in value):
         return False
     first = value[0]
-    return first.get("type") not in MEDIA_TYPES or isinstance(first.get("payload", {}).get("url"), str)
+    return first.get("type") not in MEDIA_TYPES or isinstance(
+        first.get("payload", {}).get("url"), str
+    )
 
 
-class VerifiedMessengerBot(MessengerBot):
+class MessengerBotInParts(MessengerBot):
     """Replies split to Messenger's limit; buttons as quick replies or numbered options."""
 
     def __init__(self, messenger_client: MessengerClient, options: OptionMemory) -> None:
         super().__init__(messenger_client)
         self.options = options
 
-    async def _post(self, recipient_id: Text, message: Dict[Text, Any]) -> None:
+    async def _post(self, recipient_id: str, message: dict[str, Any]) -> None:
         # fbmessenger uses blocking `requests`: run it in a thread so the event loop
         # keeps serving other patients meanwhile.
-        result = await asyncio.to_thread(self.messenger_client.send, message, recipient_id, "RESPONSE")
+        result = await asyncio.to_thread(
+            self.messenger_client.send, message, recipient_id, "RESPONSE"
+        )
         if isinstance(result, dict) and "error" in result:
-            logger.error("Messenger refused a message to %s: %s", recipient_id, result["error"])
+            # The recipient id identifies the patient: not in the log.
+            error = result["error"]
+            code = error.get("code") if isinstance(error, dict) else None
+            logger.error("facebook.send.failure code=%s", code)
 
-    async def send_action(self, recipient_id: Text, sender_action: Text) -> None:
-        """"Seen" and "typing" marks are cosmetic: a failure must not stop the reply."""
+    async def send_action(self, recipient_id: str, sender_action: str) -> None:
+        """ "Seen" and "typing" marks are cosmetic: a failure must not stop the reply."""
         try:
             await asyncio.to_thread(self._send_action_now, recipient_id, sender_action)
         except Exception:
             logger.warning("Could not send the Messenger action %s.", sender_action, exc_info=True)
 
-    def _send_action_now(self, recipient_id: Text, sender_action: Text) -> None:
+    def _send_action_now(self, recipient_id: str, sender_action: str) -> None:
         self.messenger_client.send_action(SenderAction(sender_action).to_dict(), recipient_id)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text, MESSENGER_LIMIT):
             await self._post(recipient_id, FBText(text=part).to_dict())
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         if not fits_quick_replies(buttons):
             # Long titles would be cut mid-word by Messenger: number them instead.
             self.options.remember(recipient_id, button_payloads(buttons))
-            await self.send_text_message(recipient_id, numbered_options(text, button_titles(buttons)))
+            await self.send_text_message(
+                recipient_id, numbered_options(text, button_titles(buttons))
+            )
             return
         self.options.forget(recipient_id)
         parts = split_text(text, MESSENGER_LIMIT) or [CHOOSE_PROMPT]
@@ -150,17 +176,19 @@ class VerifiedMessengerBot(MessengerBot):
             await self._post(recipient_id, FBText(text=part).to_dict())
         quick_replies = [
             {"content_type": "text", "title": title, "payload": payload}
-            for title, payload in zip(button_titles(buttons), button_payloads(buttons))
+            for title, payload in zip(
+                button_titles(buttons), button_payloads(buttons), strict=True
+            )
         ]
         await self._post(recipient_id, {"text": parts[-1], "quick_replies": quick_replies})
 
     async def send_quick_replies(
-        self, recipient_id: Text, text: Text, quick_replies: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         await self.send_text_with_buttons(recipient_id, text, quick_replies, **kwargs)
 
 
-class VerifiedMessenger(Messenger):
+class MessengerEventBatch(Messenger):
     """Turns a verified event batch into user messages for the bot."""
 
     def __init__(
@@ -168,15 +196,21 @@ class VerifiedMessenger(Messenger):
         client: MessengerClient,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         options: OptionMemory,
+        handover: Handover,
     ) -> None:
-        # Not super().__init__: it would build a client on the real Graph API URL.
+        # Not super().__init__: Rasa's Messenger builds a new MessengerClient (and HTTP
+        # session) on the real Graph API URL for every webhook; this one reuses the
+        # channel's client. The attributes below are all that Messenger's methods read.
         self.client = client
         self.on_new_message = on_new_message
         self.options = options
-        self.last_message: Dict[Text, Any] = {}
+        self.handover = handover
+        self.last_message: dict[str, Any] = {}
+        self._turns: list[Coroutine[Any, Any, None]] = []
 
-    async def handle(self, payload: Dict, metadata: Optional[Dict[Text, Any]]) -> None:
-        """Every event of the batch (the built-in returns after the first one)."""
+    async def handle(self, payload: dict, metadata: dict[str, Any] | None) -> None:
+        """Every event of the batch (the built-in returns after the first one), answered
+        in the background one after the other, in the order Messenger sent them."""
         for entry in payload["entry"]:
             for event in entry.get("messaging", []):
                 self.last_message = event
@@ -184,35 +218,41 @@ class VerifiedMessenger(Messenger):
                     await self.message(event, metadata)
                 elif event.get("postback"):
                     await self.postback(event, metadata)
+        turns, self._turns = self._turns, []
+
+        async def in_order() -> None:
+            for turn in turns:
+                await turn
+
+        self.handover.background(in_order())
 
     async def _handle_user_message(
-        self, text: Text, sender_id: Text, metadata: Optional[Dict[Text, Any]]
+        self, text: str, sender_id: str, metadata: dict[str, Any] | None
     ) -> None:
-        out_channel = VerifiedMessengerBot(self.client, self.options)
-        user_message = UserMessage(
-            self.options.resolve(sender_id, text),
-            out_channel,
-            sender_id,
-            input_channel=self.name(),
-            metadata=metadata,
-        )
-        await out_channel.send_action(sender_id, sender_action="mark_seen")
-        await out_channel.send_action(sender_id, sender_action="typing_on")
-        try:
-            await self.on_new_message(user_message)
-        except Exception:
-            logger.exception("The bot failed to handle a Messenger message.")
-        finally:
-            await out_channel.send_action(sender_id, sender_action="typing_off")
+        out_channel = MessengerBotInParts(self.client, self.options)
+        message = self.last_message.get("message") or {}
+        message_id = message.get("mid") if isinstance(message.get("mid"), str) else None
+        text = self.options.resolve(sender_id, text)
+
+        async def turn() -> None:
+            await out_channel.send_action(sender_id, sender_action="mark_seen")
+            await out_channel.send_action(sender_id, sender_action="typing_on")
+            try:
+                await self.handover.hand_over(
+                    self.on_new_message, out_channel, sender_id, text, metadata, message_id
+                )
+            finally:
+                await out_channel.send_action(sender_id, sender_action="typing_off")
+
+        self._turns.append(turn())
 
 
 class VerifiedFacebookInput(FacebookInput):
     """Messenger webhook that only accepts requests signed with the app secret."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = present(cls, credentials)
         name = cls.name()
         return cls(
             fb_verify=required_credential(credentials, "verify", name),
@@ -221,21 +261,26 @@ class VerifiedFacebookInput(FacebookInput):
             api_base_url=optional_credential(credentials, "api_base_url"),
             api_version=optional_credential(credentials, "api_version"),
             options=option_memory_from(credentials),
+            rate_limit=optional_credential(credentials, "rate_limit_per_sender"),
         )
 
     def __init__(
         self,
-        fb_verify: Text,
-        fb_secret: Text,
-        fb_access_token: Text,
-        api_base_url: Optional[Text] = None,
-        api_version: Optional[Text] = None,
-        options: Optional[OptionMemory] = None,
+        fb_verify: str,
+        fb_secret: str,
+        fb_access_token: str,
+        api_base_url: str | None = None,
+        api_version: str | None = None,
+        options: OptionMemory | None = None,
+        rate_limit: str | None = None,
     ) -> None:
         super().__init__(fb_verify, fb_secret, fb_access_token)
         # One Graph API client (and HTTP session) for every message, not one per webhook.
-        self.messenger_client = messenger_client(fb_access_token, fb_secret, api_base_url, api_version)
+        self.messenger_client = messenger_client(
+            fb_access_token, fb_secret, api_base_url, api_version
+        )
         self.options = options or OptionMemory()
+        self.handover = Handover("fb", self.name(), rate_limit or DEFAULT_RATE_LIMIT)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("verified_fb_webhook", __name__)
@@ -257,8 +302,12 @@ class VerifiedFacebookInput(FacebookInput):
         @webhook.route("/webhook", methods=["POST"])
         async def webhook_event(request: Request) -> HTTPResponse:
             body = request.body or b""
-            if not is_valid_hub_signature_256(self.fb_secret, body, request.headers.get(SIGNATURE_HEADER)):
-                logger.warning("Rejected a Messenger webhook without a valid %s.", SIGNATURE_HEADER)
+            if not is_valid_hub_signature_256(
+                self.fb_secret, body, request.headers.get(SIGNATURE_HEADER)
+            ):
+                logger.warning(
+                    "Rejected a Messenger webhook without a valid %s.", SIGNATURE_HEADER
+                )
                 return response.text("invalid signature", status=403)
             try:
                 payload = json.loads(body)
@@ -267,11 +316,13 @@ class VerifiedFacebookInput(FacebookInput):
             if not is_event_batch(payload):
                 return response.text("not a Messenger event batch", status=400)
 
-            messenger = VerifiedMessenger(self.messenger_client, on_new_message, self.options)
+            messenger = MessengerEventBatch(
+                self.messenger_client, on_new_message, self.options, self.handover
+            )
             await messenger.handle(payload, self.get_metadata(request))
             return response.text("success")
 
         return webhook
 
-    def get_output_channel(self) -> VerifiedMessengerBot:
-        return VerifiedMessengerBot(self.messenger_client, self.options)
+    def get_output_channel(self) -> MessengerBotInParts:
+        return MessengerBotInParts(self.messenger_client, self.options)

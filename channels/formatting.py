@@ -12,10 +12,12 @@ cannot show buttons, so:
 * `numbered_options` turns buttons into "Reply with a number:" lines, and
   `option_number` recognises the patient's "2" reply.
 """
+
 from __future__ import annotations
 
 import re
-from typing import Any, Callable, Dict, Iterator, List, Optional, Sequence, Tuple
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any
 
 # Per-message limits, in the unit each provider counts (see `utf16_length`).
 TWILIO_SMS_LIMIT = 1600
@@ -32,11 +34,11 @@ NUMBERED_INTRO = "Reply with a number:"
 CHOOSE_PROMPT = "Please choose:"
 
 Measure = Callable[[str], int]
-Button = Dict[str, Any]
+Button = dict[str, Any]
 
 # Boundaries to split at, from the most to the least natural. Each pattern matches the
 # whitespace between two pieces, so pieces never lose or gain a character.
-_BOUNDARIES: Tuple["re.Pattern[str]", ...] = (
+_BOUNDARIES: tuple[re.Pattern[str], ...] = (
     re.compile(r"\n[ \t]*\n\s*"),  # paragraphs (the disclaimer is one)
     re.compile(r"\n\s*"),  # lines: every "- " bullet is a line of its own
     re.compile(r"(?<=[.!?…])\s+"),  # sentences
@@ -49,7 +51,7 @@ def utf16_length(text: str) -> int:
     return len(text.encode("utf-16-le")) // 2
 
 
-def split_text(text: str, limit: int, measure: Measure = len) -> List[str]:
+def split_text(text: str, limit: int, measure: Measure = len) -> list[str]:
     """Cut `text` into stripped parts of at most `limit` (as `measure`d) each.
 
     Parts are packed greedily, so a text that fits is returned whole, and splits fall
@@ -65,13 +67,13 @@ def split_text(text: str, limit: int, measure: Measure = len) -> List[str]:
     return [part for part in parts if part]
 
 
-def _split(text: str, limit: int, measure: Measure, level: int) -> List[str]:
+def _split(text: str, limit: int, measure: Measure, level: int) -> list[str]:
     if measure(text) <= limit:
         return [text]
     if level == len(_BOUNDARIES):
         return _cut(text, limit, measure)
 
-    parts: List[str] = []
+    parts: list[str] = []
     current = ""
     for separator, piece in _pieces(text, _BOUNDARIES[level]):
         candidate = current + separator + piece if current else piece
@@ -90,7 +92,7 @@ def _split(text: str, limit: int, measure: Measure, level: int) -> List[str]:
     return parts
 
 
-def _pieces(text: str, boundary: "re.Pattern[str]") -> Iterator[Tuple[str, str]]:
+def _pieces(text: str, boundary: re.Pattern[str]) -> Iterator[tuple[str, str]]:
     """Yield (whitespace before the piece, piece) for each piece between boundaries."""
     start, separator = 0, ""
     for match in boundary.finditer(text):
@@ -99,9 +101,9 @@ def _pieces(text: str, boundary: "re.Pattern[str]") -> Iterator[Tuple[str, str]]
     yield separator, text[start:]
 
 
-def _cut(word: str, limit: int, measure: Measure) -> List[str]:
+def _cut(word: str, limit: int, measure: Measure) -> list[str]:
     """Last resort for a single word longer than the limit: cut it between characters."""
-    parts: List[str] = []
+    parts: list[str] = []
     current = ""
     for char in word:
         if current and measure(current + char) > limit:
@@ -113,11 +115,11 @@ def _cut(word: str, limit: int, measure: Measure) -> List[str]:
     return parts
 
 
-def button_titles(buttons: Sequence[Button]) -> List[str]:
+def button_titles(buttons: Sequence[Button]) -> list[str]:
     return [" ".join(str(button.get("title", "")).split()) for button in buttons]
 
 
-def button_payloads(buttons: Sequence[Button]) -> List[str]:
+def button_payloads(buttons: Sequence[Button]) -> list[str]:
     """What choosing each button sends to the bot (its payload, else its title)."""
     return [str(button.get("payload") or button.get("title", "")) for button in buttons]
 
@@ -130,7 +132,7 @@ def numbered_options(text: str, titles: Sequence[str]) -> str:
     return f"{text}\n\n{block}" if text else block
 
 
-def option_number(reply: str) -> Optional[int]:
+def option_number(reply: str) -> int | None:
     """The option a reply picks ("2", " 2 ") or None if the reply is not just a number."""
     match = re.fullmatch(r"\s*(\d{1,3})\s*", reply or "")
     return int(match.group(1)) if match else None

@@ -6,12 +6,13 @@ only: bounded (least recently used senders are dropped first) and expiring. With
 Rasa replicas behind a load balancer, a reply may reach a replica that never showed the
 options; that setup needs a shared store (e.g. Redis with a TTL) behind the same methods.
 """
+
 from __future__ import annotations
 
 import time
 from collections import OrderedDict
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Callable, Optional, Sequence, Tuple
 
 from channels.formatting import option_number
 
@@ -21,7 +22,7 @@ DEFAULT_TTL_SECONDS = 30 * 60.0
 
 @dataclass(frozen=True)
 class _Entry:
-    payloads: Tuple[str, ...]
+    payloads: tuple[str, ...]
     expires_at: float
 
 
@@ -39,7 +40,7 @@ class OptionMemory:
         self.max_senders = max_senders
         self.ttl_seconds = ttl_seconds
         self._clock = clock
-        self._entries: "OrderedDict[str, _Entry]" = OrderedDict()
+        self._entries: OrderedDict[str, _Entry] = OrderedDict()
 
     def __len__(self) -> int:
         return len(self._entries)
@@ -58,7 +59,7 @@ class OptionMemory:
     def forget(self, sender: str) -> None:
         self._entries.pop(str(sender), None)
 
-    def options(self, sender: str) -> Tuple[str, ...]:
+    def options(self, sender: str) -> tuple[str, ...]:
         """The sender's current options, or () if none or expired."""
         sender = str(sender)
         entry = self._entries.get(sender)
@@ -69,7 +70,7 @@ class OptionMemory:
             return ()
         return entry.payloads
 
-    def pick(self, sender: str, number: int) -> Optional[str]:
+    def pick(self, sender: str, number: int) -> str | None:
         """Payload of option `number` (1-based), or None if there is no such option."""
         options = self.options(sender)
         return options[number - 1] if 1 <= number <= len(options) else None

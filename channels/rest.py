@@ -2,6 +2,11 @@
 
 Same URL and JSON as Rasa's `rest` channel (POST /webhooks/rest/webhook with
 {"sender", "message"}), plus what Rasa 3.6's RestInput lacks:
+- a described emergency or self-harm gets its reply from the channel itself, at once,
+  whatever else fails (channels/safety.py), before any limit is applied;
+- the sender must be a random UUID, stored as `web:<uuid>`: a conversation can only be
+  reached by whoever holds its unguessable id, never by a phone number or another
+  channel's id;
 - bad input gets a 4xx with a clear error, never a 500;
 - a message over the length limit is refused politely before NLU runs on it;
 - per-sender and per-client-IP rate limits answer 429;
@@ -9,15 +14,16 @@ Same URL and JSON as Rasa's `rest` channel (POST /webhooks/rest/webhook with
   `answer_timeout_seconds`, and the turn still completes (and is stored) in the background;
 - message text is never written to the logs.
 """
+
 from __future__ import annotations
 
 import asyncio
 import json
 import logging
-import os
 import re
 import unicodedata
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
@@ -25,33 +31,45 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from actions.clinic import load_clinic
 from channels.limits import RateLimiter
+from channels.safety import kind_of_reply, safety_reply
+from content.clinic import load_clinic, retention_days
+from content.replies import too_long_reply, unavailable_reply
+from runtime.privacy import erase
+from runtime.rasa_compat import conversation_engine
+from runtime.settings import RestLimits
 
 logger = logging.getLogger(__name__)
 
-ENV_OVERRIDES = {
-    "max_message_chars": "BOT_MAX_MESSAGE_CHARS",
-    "answer_timeout_seconds": "BOT_ANSWER_TIMEOUT_SECONDS",
-    "rate_limit_per_sender": "BOT_RATE_LIMIT_PER_SENDER",
-    "rate_limit_per_ip": "BOT_RATE_LIMIT_PER_IP",
-}
-SENDER_PATTERN = re.compile(r"^[A-Za-z0-9_.:@+\-]{1,128}$")
+# The widget's id for its conversation: a random UUID (crypto.randomUUID()).
+SENDER_PATTERN = re.compile(
+    r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE
+)
+# Every channel stores its conversations under its own prefix (docs/channels.md).
+SENDER_PREFIX = "web:"
 
 
-def too_long_reply(limit: int) -> str:
-    return (
-        f"Sorry, your message is too long for me (more than {limit:,} characters). "
-        "Could you ask your question in a shorter message?"
-    )
+def conversation_id(sender: str) -> str:
+    """The tracker's id of a widget conversation."""
+    return SENDER_PREFIX + sender.lower()
 
+
+def widget_settings() -> dict[str, Any]:
+    clinic = load_clinic()
+    return {
+        "name": clinic.name,
+        "phone": clinic.phone,
+        "emergency_number": clinic.emergency_number,
+        "privacy_notice_url": clinic.privacy_notice_url,
+        "retention_days": retention_days(),
+    }
+
+
+# How long an urgent reply waits for Rasa to record its turn, at most.
+RECORD_WAIT_SECONDS = 0.5
 
 # Built once: it is sent exactly when the server is slow or failing.
-_CLINIC = load_clinic()
-UNAVAILABLE_REPLY = (
-    "Sorry, I can't answer right now. Please try again in a moment, or contact "
-    f"{_CLINIC.name} directly:\n{_CLINIC.contact_lines}"
-)
+UNAVAILABLE_REPLY = unavailable_reply(load_clinic())
 
 
 def clean_text(text: str) -> str:
@@ -68,52 +86,46 @@ class WholeMessageCollector(CollectingOutputChannel):
     """Keeps each answer in one message: Rasa's collector splits text at every blank
     line, which would detach the disclaimer from the answer it belongs to."""
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
-        await self._persist_message(self._message(recipient_id, text=text))
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        kind = kind_of_reply(text)
+        custom = {"kind": kind} if kind else None
+        await self._persist_message(self._message(recipient_id, text=text, custom=custom))
 
 
 class GuardedRestInput(RestInput):
     @classmethod
-    def name(cls) -> Text:
+    def name(cls) -> str:
         return "rest"
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        # Environment variables win over credentials.yml, so an operator (or a load
-        # test) can change a limit without editing the file.
-        settings = {**(credentials or {}), **{k: os.environ[v] for k, v in ENV_OVERRIDES.items() if v in os.environ}}
-        return cls(
-            max_message_chars=int(settings.get("max_message_chars", 2000)),
-            answer_timeout_seconds=float(settings.get("answer_timeout_seconds", 8)),
-            sender_limit=str(settings.get("rate_limit_per_sender", "30/60")),
-            ip_limit=str(settings.get("rate_limit_per_ip", "120/60")),
-        )
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        return cls(RestLimits.from_sources(credentials))
 
-    def __init__(
-        self,
-        max_message_chars: int = 2000,
-        answer_timeout_seconds: float = 8,
-        sender_limit: str = "30/60",
-        ip_limit: str = "120/60",
-    ) -> None:
-        self.max_message_chars = max_message_chars
-        self.answer_timeout_seconds = answer_timeout_seconds
-        self.sender_limiter = RateLimiter.parse(sender_limit)
-        self.ip_limiter = RateLimiter.parse(ip_limit)
+    def __init__(self, limits: RestLimits = RestLimits()) -> None:
+        self.max_message_chars = limits.max_message_chars
+        self.answer_timeout_seconds = limits.answer_timeout_seconds
+        self.sender_limiter = RateLimiter.parse(limits.rate_limit_per_sender)
+        self.ip_limiter = RateLimiter.parse(limits.rate_limit_per_ip)
         self._background: set = set()
 
-    def _parse(self, request: Request) -> Dict[str, Any] | HTTPResponse:
+    def _parse(
+        self, request: Request, needs_message: bool = True
+    ) -> dict[str, Any] | HTTPResponse:
         try:
             body = json.loads(request.body.decode("utf-8"))
         except UnicodeDecodeError:
             return error(400, "The request body must be UTF-8 encoded JSON.")
         except ValueError:
-            return error(400, "The request body must be JSON: {\"sender\": \"...\", \"message\": \"...\"}.")
+            return error(
+                400, 'The request body must be JSON: {"sender": "...", "message": "..."}.'
+            )
         if not isinstance(body, dict):
             return error(400, "The request body must be a JSON object.")
         sender, message = body.get("sender"), body.get("message")
         if not isinstance(sender, str) or not SENDER_PATTERN.match(sender):
-            return error(400, "'sender' must be a string of 1-128 letters, digits or _.:@+-")
+            return error(400, "'sender' must be a random UUID (the widget makes one).")
+        if not needs_message:
+            return {"sender": sender}
         if not isinstance(message, str):
             return error(400, "'message' must be a string.")
         message = clean_text(message)
@@ -123,18 +135,16 @@ class GuardedRestInput(RestInput):
 
     async def _answer(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str, text: str
-    ) -> List[Dict[str, Any]]:
+    ) -> list[dict[str, Any]]:
         collector = WholeMessageCollector()
-        turn = asyncio.ensure_future(
-            on_new_message(UserMessage(text, collector, sender, input_channel=self.name()))
-        )
-        # Keep a reference so the turn finishes and is stored even after we answered.
-        self._background.add(turn)
-        turn.add_done_callback(self._finish_turn)
+        turn = self._start_turn(on_new_message, sender, text, collector)
         try:
             await asyncio.wait_for(asyncio.shield(turn), timeout=self.answer_timeout_seconds)
         except asyncio.TimeoutError:
-            logger.warning("Answer for a message took longer than %.0f s; sent the fallback reply.", self.answer_timeout_seconds)
+            logger.warning(
+                "Answer for a message took longer than %.0f s; sent the fallback reply.",
+                self.answer_timeout_seconds,
+            )
             return [{"recipient_id": sender, "text": UNAVAILABLE_REPLY}]
         except Exception:
             logger.exception("Handling a message failed; sent the fallback reply.")
@@ -142,7 +152,21 @@ class GuardedRestInput(RestInput):
         # Rasa swallows action server errors and simply says nothing.
         return collector.messages or [{"recipient_id": sender, "text": UNAVAILABLE_REPLY}]
 
-    def _finish_turn(self, turn: "asyncio.Future[Any]") -> None:
+    def _start_turn(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        collector: CollectingOutputChannel,
+    ) -> asyncio.Future[Any]:
+        message = UserMessage(text, collector, conversation_id(sender), input_channel=self.name())
+        turn = asyncio.ensure_future(on_new_message(message))
+        # Keep a reference so the turn finishes and is stored even after we answered.
+        self._background.add(turn)
+        turn.add_done_callback(self._finish_turn)
+        return turn
+
+    def _finish_turn(self, turn: asyncio.Future[Any]) -> None:
         self._background.discard(turn)
         if not turn.cancelled() and turn.exception() is not None:
             logger.error("A conversation turn failed: %s", type(turn.exception()).__name__)
@@ -154,19 +178,55 @@ class GuardedRestInput(RestInput):
         async def health(request: Request) -> HTTPResponse:
             return response.json({"status": "ok"})
 
+        @webhook.route("/clinic", methods=["GET"])
+        async def clinic(request: Request) -> HTTPResponse:
+            """What the widget shows before the first message: who answers, where urgent
+            help is, what is stored and for how long."""
+            return response.json(widget_settings())
+
+        @webhook.route("/forget", methods=["POST"])
+        async def forget(request: Request) -> HTTPResponse:
+            """Deletes the caller's conversation. The unguessable id is the authorisation:
+            only the browser that holds it can name the conversation."""
+            parsed = self._parse(request, needs_message=False)
+            if isinstance(parsed, HTTPResponse):
+                return parsed
+            if not self.ip_limiter.allow(request.remote_addr or request.ip):
+                return error(429, "Too many requests from this address; please wait a moment.")
+            engine = conversation_engine(request.app)
+            if engine is None:
+                return error(503, "Conversations are not kept in a database here.")
+            await asyncio.to_thread(erase, engine, conversation_id(parsed["sender"]))
+            logger.info("rest.conversation.forgotten")
+            return response.json({"deleted": True})
+
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:
-            client_ip = request.remote_addr or request.ip
-            if not self.ip_limiter.allow(client_ip):
-                return error(429, "Too many messages from this address; please wait a moment.")
             parsed = self._parse(request)
             if isinstance(parsed, HTTPResponse):
                 return parsed
             sender, text = parsed["sender"], parsed["message"]
-            if not self.sender_limiter.allow(sender):
+            client_ip = request.remote_addr or request.ip
+            ip_allowed = self.ip_limiter.allow(client_ip)
+            sender_allowed = ip_allowed and self.sender_limiter.allow(sender)
+            urgent = safety_reply(text)
+            if urgent is not None:
+                # Rasa records the turn when it can (not for a flood of messages); the
+                # patient's reply does not wait for it.
+                if sender_allowed and len(text) <= self.max_message_chars:
+                    turn = self._start_turn(on_new_message, sender, text, WholeMessageCollector())
+                    # A healthy server records the turn in milliseconds: waiting that long
+                    # keeps the patient's next message from queueing behind its lock.
+                    await asyncio.wait([turn], timeout=RECORD_WAIT_SECONDS)
+                return response.json([urgent.as_rest_message(sender)])
+            if not ip_allowed:
+                return error(429, "Too many messages from this address; please wait a moment.")
+            if not sender_allowed:
                 return error(429, "Too many messages in this conversation; please wait a moment.")
             if len(text) > self.max_message_chars:
-                return response.json([{"recipient_id": sender, "text": too_long_reply(self.max_message_chars)}])
+                return response.json(
+                    [{"recipient_id": sender, "text": too_long_reply(self.max_message_chars)}]
+                )
             return response.json(await self._answer(on_new_message, sender, text))
 
         return webhook

@@ -3,20 +3,21 @@
 Every comparison uses `hmac.compare_digest` (constant time), on bytes, so that a header
 with non-ASCII characters is simply wrong instead of raising.
 """
+
 from __future__ import annotations
 
 import base64
 import hashlib
 import hmac
-from typing import Iterable, List, Mapping, Optional, Sequence, Union
+from collections.abc import Iterable, Mapping, Sequence
 from urllib.parse import urlsplit, urlunsplit
 
-FormParams = Mapping[str, Union[str, Sequence[str]]]
+FormParams = Mapping[str, str | Sequence[str]]
 
 HUB_SIGNATURE_PREFIX = "sha256="
 
 
-def same_secret(expected: str, received: Optional[str]) -> bool:
+def same_secret(expected: str, received: str | None) -> bool:
     """Constant-time equality of a configured secret and what the request carries."""
     if not expected or received is None:
         return False
@@ -36,7 +37,7 @@ def twilio_signature(auth_token: str, url: str, params: FormParams) -> str:
 
 
 def is_valid_twilio_signature(
-    auth_token: str, url: str, params: FormParams, signature: Optional[str]
+    auth_token: str, url: str, params: FormParams, signature: str | None
 ) -> bool:
     """Whether `signature` signs this POST. Like twilio's RequestValidator, the URL is
     tried with and without its default port, since Twilio is not consistent about it."""
@@ -48,8 +49,8 @@ def is_valid_twilio_signature(
     )
 
 
-def _sorted_params(params: FormParams) -> List[tuple]:
-    pairs = []
+def _sorted_params(params: FormParams) -> list[tuple]:
+    pairs: list[tuple[str, str]] = []
     for name in sorted(params):
         values = params[name]
         values = [values] if isinstance(values, str) else list(values)
@@ -82,7 +83,7 @@ def hub_signature_256(app_secret: str, body: bytes) -> str:
     return HUB_SIGNATURE_PREFIX + digest
 
 
-def is_valid_hub_signature_256(app_secret: str, body: bytes, header: Optional[str]) -> bool:
+def is_valid_hub_signature_256(app_secret: str, body: bytes, header: str | None) -> bool:
     if not app_secret or not header:
         return False
     return same_secret(hub_signature_256(app_secret, body), header.strip().lower())

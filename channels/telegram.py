@@ -12,13 +12,15 @@ Also unlike the built-in: the webhook is registered once when the server has sta
 to a loop that is then closed), replies are packed into 4,096-character messages instead
 of one per paragraph, and buttons are shown one per row (long questions stay readable).
 """
+
 from __future__ import annotations
 
 import json
 import logging
 import re
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text, Union
+from typing import Any
 
 from aiogram.bot.api import TelegramAPIServer
 from rasa.core.channels.channel import InputChannel, UserMessage
@@ -30,8 +32,20 @@ from sanic import Blueprint, Sanic, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 
-from channels import optional_credential, option_memory_from, required_credential
-from channels.formatting import CHOOSE_PROMPT, TELEGRAM_LIMIT, button_payloads, split_text, utf16_length
+from channels.credentials import (
+    option_memory_from,
+    optional_credential,
+    present,
+    required_credential,
+)
+from channels.formatting import (
+    CHOOSE_PROMPT,
+    TELEGRAM_LIMIT,
+    button_payloads,
+    split_text,
+    utf16_length,
+)
+from channels.handover import DEFAULT_RATE_LIMIT, OUTBOUND_TIMEOUT_SECONDS, Handover
 from channels.options import OptionMemory
 from channels.signatures import same_secret
 
@@ -46,7 +60,7 @@ MAX_CALLBACK_DATA_BYTES = 64
 OPTION_REFERENCE = re.compile(r"option:(\d{1,3})")
 ALLOWED_UPDATES = ["message", "edited_message", "callback_query"]
 
-ChatId = Union[int, str]
+ChatId = int | str
 
 
 class MalformedUpdate(ValueError):
@@ -56,11 +70,13 @@ class MalformedUpdate(ValueError):
 @dataclass(frozen=True)
 class Incoming:
     chat_id: ChatId
-    text: Text
-    callback_query_id: Optional[Text] = None
+    text: str
+    callback_query_id: str | None = None
+    # Telegram's id of the update: the same update delivered twice is handled once.
+    update_id: str | None = None
 
 
-def parse_update(body: bytes) -> Optional[Incoming]:
+def parse_update(body: bytes) -> Incoming | None:
     """The chat and text of an update, None for updates the bot does not answer
     (stickers, joins...), MalformedUpdate for anything that is not an update."""
     try:
@@ -69,22 +85,30 @@ def parse_update(body: bytes) -> Optional[Incoming]:
         raise MalformedUpdate("body is not JSON") from error
     if not isinstance(update, dict):
         raise MalformedUpdate("update is not an object")
+    update_id = str(update["update_id"]) if isinstance(update.get("update_id"), int) else None
 
     if "callback_query" in update:
         query = _object(update["callback_query"], "callback_query")
         if "message" not in query:  # a button under an inline-mode message: no chat
             return None
-        return Incoming(_chat_id(query["message"]), _text(query.get("data")), _text(query.get("id")))
+        return Incoming(
+            _chat_id(query["message"]),
+            _text(query.get("data")),
+            _text(query.get("id")),
+            update_id,
+        )
 
     for key in ("message", "edited_message"):
         if key in update:
             message = _object(update[key], key)
             text = _message_text(message)
-            return Incoming(_chat_id(message), text) if text is not None else None
+            if text is None:
+                return None
+            return Incoming(_chat_id(message), text, update_id=update_id)
     return None
 
 
-def _object(value: Any, what: str) -> Dict[str, Any]:
+def _object(value: Any, what: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise MalformedUpdate(f"{what} is not an object")
     return value
@@ -98,44 +122,45 @@ def _chat_id(message: Any) -> ChatId:
     return chat_id
 
 
-def _text(value: Any) -> Text:
+def _text(value: Any) -> str:
     if not isinstance(value, str):
         raise MalformedUpdate("expected a string")
     return value
 
 
-def _message_text(message: Dict[str, Any]) -> Optional[Text]:
+def _message_text(message: dict[str, Any]) -> str | None:
     if "text" in message:
         # "/bot" is removed as in Rasa's built-in (command addressed to the bot in groups).
         return _text(message["text"]).replace("/bot", "")
     location = message.get("location")
     if isinstance(location, dict) and "longitude" in location and "latitude" in location:
-        return '{{"lng":{0}, "lat":{1}}}'.format(location["longitude"], location["latitude"])
+        return f'{{"lng":{location["longitude"]}, "lat":{location["latitude"]}}}'
     return None
 
 
-class VerifiedTelegramOutput(TelegramOutput):
+class TelegramOutputInParts(TelegramOutput):
     """Replies split to Telegram's limit; buttons as an inline keyboard, one per row."""
 
     def __init__(
-        self, access_token: Text, options: OptionMemory, api_base_url: Optional[Text] = None
+        self, access_token: str, options: OptionMemory, api_base_url: str | None = None
     ) -> None:
         super().__init__(access_token)
+        self.timeout = OUTBOUND_TIMEOUT_SECONDS
         self.options = options
         if api_base_url:
             # Default https://api.telegram.org; tests point it at a local recorder.
             self.server = TelegramAPIServer.from_base(api_base_url)
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text, TELEGRAM_LIMIT, utf16_length):
             await self.send_message(recipient_id, part)
 
     async def send_text_with_buttons(
         self,
-        recipient_id: Text,
-        text: Text,
-        buttons: List[Dict[Text, Any]],
-        button_type: Optional[Text] = "vertical",
+        recipient_id: str,
+        text: str,
+        buttons: list[dict[str, Any]],
+        button_type: str | None = "vertical",
         **kwargs: Any,
     ) -> None:
         """The keyboard goes under the last part of a long text."""
@@ -143,15 +168,22 @@ class VerifiedTelegramOutput(TelegramOutput):
         for part in parts[:-1]:
             await self.send_message(recipient_id, part)
         keyboard = self._with_callback_data(recipient_id, buttons)
-        await super().send_text_with_buttons(recipient_id, parts[-1], keyboard, button_type=button_type or "vertical")
+        await super().send_text_with_buttons(
+            recipient_id, parts[-1], keyboard, button_type=button_type or "vertical"
+        )
 
-    def _with_callback_data(self, recipient_id: Text, buttons: List[Dict[Text, Any]]) -> List[Dict[Text, Any]]:
+    def _with_callback_data(
+        self, recipient_id: str, buttons: list[dict[str, Any]]
+    ) -> list[dict[str, Any]]:
         """Buttons whose data Telegram accepts: the payload itself when every payload fits
         in 64 bytes (works forever, on any replica), else a reference to OptionMemory."""
         payloads = button_payloads(buttons)
         if all(len(p.encode("utf-8")) <= MAX_CALLBACK_DATA_BYTES for p in payloads):
             self.options.forget(recipient_id)
-            return [dict(button, payload=payload) for button, payload in zip(buttons, payloads)]
+            return [
+                dict(button, payload=payload)
+                for button, payload in zip(buttons, payloads, strict=True)
+            ]
         self.options.remember(recipient_id, payloads)
         return [dict(button, payload=f"option:{n}") for n, button in enumerate(buttons, start=1)]
 
@@ -160,11 +192,14 @@ class VerifiedTelegramInput(TelegramInput):
     """Telegram webhook that only accepts requests carrying the webhook's secret token."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = present(cls, credentials)
         name = cls.name()
-        register = str(credentials.get("register_webhook", True)).strip().lower() not in ("false", "no", "0")
+        register = str(credentials.get("register_webhook", True)).strip().lower() not in (
+            "false",
+            "no",
+            "0",
+        )
         return cls(
             access_token=required_credential(credentials, "access_token", name),
             secret_token=required_credential(credentials, "secret_token", name),
@@ -176,16 +211,18 @@ class VerifiedTelegramInput(TelegramInput):
             register_webhook=register,
             api_base_url=optional_credential(credentials, "api_base_url"),
             options=option_memory_from(credentials),
+            rate_limit=optional_credential(credentials, "rate_limit_per_sender"),
         )
 
     def __init__(
         self,
-        access_token: Text,
-        secret_token: Text,
-        webhook_url: Optional[Text] = None,
+        access_token: str,
+        secret_token: str,
+        webhook_url: str | None = None,
         register_webhook: bool = True,
-        api_base_url: Optional[Text] = None,
-        options: Optional[OptionMemory] = None,
+        api_base_url: str | None = None,
+        options: OptionMemory | None = None,
+        rate_limit: str | None = None,
     ) -> None:
         if not SECRET_TOKEN_PATTERN.fullmatch(secret_token or ""):
             raise RasaException(
@@ -196,6 +233,7 @@ class VerifiedTelegramInput(TelegramInput):
         self.register_webhook = register_webhook
         self.api_base_url = api_base_url
         self.options = options or OptionMemory()
+        self.handover = Handover("tg", self.name(), rate_limit or DEFAULT_RATE_LIMIT)
 
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         webhook = Blueprint("verified_telegram_webhook", __name__)
@@ -232,7 +270,7 @@ class VerifiedTelegramInput(TelegramInput):
 
         return webhook
 
-    async def set_webhook(self, out_channel: VerifiedTelegramOutput) -> None:
+    async def set_webhook(self, out_channel: TelegramOutputInParts) -> None:
         """Register webhook_url with the secret token. aiogram 2.15's `set_webhook` has
         no secret_token argument (Bot API 6.1), hence the raw request."""
         data = {
@@ -252,30 +290,42 @@ class VerifiedTelegramInput(TelegramInput):
         self,
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         request: Request,
-        out_channel: VerifiedTelegramOutput,
+        out_channel: TelegramOutputInParts,
         incoming: Incoming,
     ) -> None:
         if incoming.callback_query_id:
             await self._acknowledge_button(out_channel, incoming.callback_query_id)
-        texts = [self._resolve(incoming)]
-        if texts[0] == INTENT_MESSAGE_PREFIX + USER_INTENT_RESTART:
-            texts.append("/start")  # as Rasa's built-in: greet again after a restart
-        for text in texts:
-            user_message = UserMessage(
-                text,
-                out_channel,
-                incoming.chat_id,
-                input_channel=self.name(),
-                metadata=self.get_metadata(request),
-            )
-            try:
-                await on_new_message(user_message)
-            except Exception:
-                logger.exception("The bot failed to handle a Telegram update.")
+        text = self._resolve(incoming)
+        chat = str(incoming.chat_id)
+        metadata = self.get_metadata(request)
 
-    def _resolve(self, incoming: Incoming) -> Text:
+        async def turns() -> None:
+            if text == INTENT_MESSAGE_PREFIX + USER_INTENT_RESTART:
+                # As Rasa's built-in: restart (Rasa says nothing), then greet again.
+                await self.handover.hand_over(
+                    on_new_message,
+                    out_channel,
+                    chat,
+                    text,
+                    metadata,
+                    incoming.update_id,
+                    expects_reply=False,
+                )
+                await self.handover.hand_over(
+                    on_new_message, out_channel, chat, "/start", metadata
+                )
+            else:
+                await self.handover.hand_over(
+                    on_new_message, out_channel, chat, text, metadata, incoming.update_id
+                )
+
+        self.handover.background(turns())
+
+    def _resolve(self, incoming: Incoming) -> str:
         """A button with an `option:N` reference sends the remembered payload."""
-        reference = OPTION_REFERENCE.fullmatch(incoming.text) if incoming.callback_query_id else None
+        reference = (
+            OPTION_REFERENCE.fullmatch(incoming.text) if incoming.callback_query_id else None
+        )
         if reference:
             payload = self.options.pick(str(incoming.chat_id), int(reference.group(1)))
             if payload is not None:
@@ -283,13 +333,15 @@ class VerifiedTelegramInput(TelegramInput):
         return incoming.text
 
     @staticmethod
-    async def _acknowledge_button(out_channel: VerifiedTelegramOutput, callback_query_id: Text) -> None:
+    async def _acknowledge_button(
+        out_channel: TelegramOutputInParts, callback_query_id: str
+    ) -> None:
         """Stops the spinner on the pressed button (the built-in leaves it spinning)."""
         try:
             await out_channel.answer_callback_query(callback_query_id)
         except Exception:
             logger.warning("Could not acknowledge a Telegram button press.", exc_info=True)
 
-    def get_output_channel(self) -> VerifiedTelegramOutput:
+    def get_output_channel(self) -> TelegramOutputInParts:
         # No webhook registration here (the built-in registers on every call).
-        return VerifiedTelegramOutput(self.access_token, self.options, self.api_base_url)
+        return TelegramOutputInParts(self.access_token, self.options, self.api_base_url)

@@ -10,11 +10,13 @@ and a reply of "2" sends option 2's payload to the bot. Long replies are packed 
 few messages as fit (1,600 characters for SMS, 4,096 for WhatsApp) instead of the
 built-in one message per paragraph, which on SMS may arrive out of order.
 """
+
 from __future__ import annotations
 
 import asyncio
 import logging
-from typing import Any, Awaitable, Callable, Dict, List, Optional, Text
+from collections.abc import Awaitable, Callable
+from typing import Any
 from urllib.parse import parse_qs
 
 from rasa.core.channels.channel import InputChannel, OutputChannel, UserMessage
@@ -23,8 +25,14 @@ from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
 from twilio.base.exceptions import TwilioRestException
+from twilio.http.http_client import TwilioHttpClient
 
-from channels import optional_credential, option_memory_from, required_credential
+from channels.credentials import (
+    option_memory_from,
+    optional_credential,
+    present,
+    required_credential,
+)
 from channels.formatting import (
     TWILIO_SMS_LIMIT,
     TWILIO_WHATSAPP_LIMIT,
@@ -33,6 +41,7 @@ from channels.formatting import (
     numbered_options,
     split_text,
 )
+from channels.handover import DEFAULT_RATE_LIMIT, OUTBOUND_TIMEOUT_SECONDS, Handover
 from channels.options import OptionMemory
 from channels.signatures import is_valid_twilio_signature
 
@@ -45,14 +54,14 @@ SIGNATURE_HEADER = "X-Twilio-Signature"
 EMPTY_TWIML = '<?xml version="1.0" encoding="UTF-8"?><Response></Response>'
 
 
-Form = Dict[Text, List[Text]]
+Form = dict[str, list[str]]
 
 
 def is_whatsapp(address: str) -> bool:
     return address.startswith(WHATSAPP_PREFIX)
 
 
-def read_form(request: Request) -> Optional[Form]:
+def read_form(request: Request) -> Form | None:
     """The POST parameters exactly as Twilio signed them, or None if unreadable.
 
     Not Sanic's `request.form`: it drops empty values (Twilio sends e.g. "FromZip=" and
@@ -68,49 +77,50 @@ def read_form(request: Request) -> Optional[Form]:
         return None
 
 
-def first(form: Form, name: Text) -> Optional[Text]:
+def first(form: Form, name: str) -> str | None:
     values = form.get(name)
     return values[0] if values else None
 
 
-class VerifiedTwilioOutput(TwilioOutput):
+class TwilioOutputInParts(TwilioOutput):
     """Sends replies split to the SMS/WhatsApp limit, with buttons as numbered options."""
 
     def __init__(
         self,
-        account_sid: Text,
-        auth_token: Text,
-        twilio_number: Text,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
         options: OptionMemory,
-        whatsapp_number: Optional[Text] = None,
-        api_base_url: Optional[Text] = None,
+        whatsapp_number: str | None = None,
+        api_base_url: str | None = None,
     ) -> None:
         super().__init__(account_sid, auth_token, twilio_number)
+        self.http_client = TwilioHttpClient(timeout=OUTBOUND_TIMEOUT_SECONDS)
         self.options = options
         self.whatsapp_number = whatsapp_number or WHATSAPP_PREFIX + twilio_number
         if api_base_url:
             # Default https://api.twilio.com; tests point it at a local recorder.
             self.api.base_url = api_base_url.rstrip("/")
 
-    def sender_for(self, recipient_id: Text) -> Text:
+    def sender_for(self, recipient_id: str) -> str:
         """A WhatsApp user must be answered from the WhatsApp-enabled number."""
         return self.whatsapp_number if is_whatsapp(recipient_id) else self.twilio_number
 
     @staticmethod
-    def limit_for(recipient_id: Text) -> int:
+    def limit_for(recipient_id: str) -> int:
         return TWILIO_WHATSAPP_LIMIT if is_whatsapp(recipient_id) else TWILIO_SMS_LIMIT
 
-    async def send_text_message(self, recipient_id: Text, text: Text, **kwargs: Any) -> None:
+    async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
         for part in split_text(text, self.limit_for(recipient_id)):
             await self._send_message({"to": recipient_id, "body": part})
 
     async def send_text_with_buttons(
-        self, recipient_id: Text, text: Text, buttons: List[Dict[Text, Any]], **kwargs: Any
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         self.options.remember(recipient_id, button_payloads(buttons))
         await self.send_text_message(recipient_id, numbered_options(text, button_titles(buttons)))
 
-    async def _send_message(self, message_data: Dict[Text, Any]) -> Any:
+    async def _send_message(self, message_data: dict[str, Any]) -> Any:
         """Send one message. Unlike the built-in, the blocking HTTP call runs in a thread
         so the event loop keeps serving other patients, and `from_` follows the
         recipient's channel (SMS or WhatsApp)."""
@@ -119,7 +129,8 @@ class VerifiedTwilioOutput(TwilioOutput):
         try:
             return await asyncio.to_thread(self.messages.create, **message_data)
         except TwilioRestException as error:
-            logger.error("Twilio refused a message to %s: %s", message_data.get("to"), error.msg)
+            # The number is the patient's: not in the log.
+            logger.error("twilio.send.failure code=%s", error.code)
             return None
 
 
@@ -127,9 +138,8 @@ class VerifiedTwilioInput(TwilioInput):
     """Twilio SMS/WhatsApp webhook that only accepts requests signed by Twilio."""
 
     @classmethod
-    def from_credentials(cls, credentials: Optional[Dict[Text, Any]]) -> InputChannel:
-        if not credentials:
-            cls.raise_missing_credentials_exception()
+    def from_credentials(cls, credentials: dict[str, Any] | None) -> InputChannel:
+        credentials = present(cls, credentials)
         name = cls.name()
         return cls(
             account_sid=required_credential(credentials, "account_sid", name),
@@ -139,24 +149,27 @@ class VerifiedTwilioInput(TwilioInput):
             whatsapp_number=optional_credential(credentials, "whatsapp_number"),
             api_base_url=optional_credential(credentials, "api_base_url"),
             options=option_memory_from(credentials),
+            rate_limit=optional_credential(credentials, "rate_limit_per_sender"),
         )
 
     def __init__(
         self,
-        account_sid: Text,
-        auth_token: Text,
-        twilio_number: Text,
-        webhook_url: Optional[Text] = None,
-        whatsapp_number: Optional[Text] = None,
-        api_base_url: Optional[Text] = None,
-        options: Optional[OptionMemory] = None,
+        account_sid: str,
+        auth_token: str,
+        twilio_number: str,
+        webhook_url: str | None = None,
+        whatsapp_number: str | None = None,
+        api_base_url: str | None = None,
+        options: OptionMemory | None = None,
+        rate_limit: str | None = None,
     ) -> None:
         super().__init__(account_sid, auth_token, twilio_number, debug_mode=False)
         self.webhook_url = webhook_url
         self.options = options or OptionMemory()
+        self.handover = Handover("sms", self.name(), rate_limit or DEFAULT_RATE_LIMIT)
         # One output (one Twilio client and HTTP session) for every message: it keeps no
         # per-message state, and a new one per message would open a new TLS connection.
-        self.output = VerifiedTwilioOutput(
+        self.output = TwilioOutputInParts(
             account_sid,
             auth_token,
             twilio_number,
@@ -171,7 +184,7 @@ class VerifiedTwilioInput(TwilioInput):
                 "Twilio signed, so every message would be rejected."
             )
 
-    def public_url(self, request: Request) -> Text:
+    def public_url(self, request: Request) -> str:
         """The URL Twilio signed: the configured public one, else the request's own."""
         return self.webhook_url or request.url
 
@@ -189,7 +202,9 @@ class VerifiedTwilioInput(TwilioInput):
                 return response.text("expected an url-encoded UTF-8 form", status=400)
 
             signature = request.headers.get(SIGNATURE_HEADER)
-            if not is_valid_twilio_signature(self.auth_token, self.public_url(request), form, signature):
+            if not is_valid_twilio_signature(
+                self.auth_token, self.public_url(request), form, signature
+            ):
                 logger.warning("Rejected a Twilio webhook without a valid %s.", SIGNATURE_HEADER)
                 return response.text("invalid signature", status=403)
 
@@ -198,13 +213,20 @@ class VerifiedTwilioInput(TwilioInput):
             if not sender or text is None:
                 return response.text("missing From or Body", status=400)
             if text.strip():
-                await self._hand_over(on_new_message, request, sender, text)
+                self.handover.start(
+                    on_new_message,
+                    self.output,
+                    sender,
+                    self.options.resolve(sender, text),
+                    self.get_metadata(request),
+                    message_id=first(form, "MessageSid"),
+                )
             return response.text(EMPTY_TWIML, content_type="text/xml")
 
         return webhook
 
     @staticmethod
-    def _text_of(form: Form) -> Optional[Text]:
+    def _text_of(form: Form) -> str | None:
         latitude, longitude = first(form, "Latitude"), first(form, "Longitude")
         if latitude and longitude:
             # A shared WhatsApp location has no Body: same text as Rasa's built-in.
@@ -212,28 +234,6 @@ class VerifiedTwilioInput(TwilioInput):
         body = first(form, "Body")
         # Some carriers turn "@" into "¡" in SMS (as in Rasa's built-in).
         return body.replace("¡", "@") if body is not None else None
-
-    async def _hand_over(
-        self,
-        on_new_message: Callable[[UserMessage], Awaitable[Any]],
-        request: Request,
-        sender: Text,
-        text: Text,
-    ) -> None:
-        text = self.options.resolve(sender, text)
-        user_message = UserMessage(
-            text,
-            self.get_output_channel(),
-            sender,
-            input_channel=self.name(),
-            metadata=self.get_metadata(request),
-        )
-        try:
-            await on_new_message(user_message)
-        except Exception:
-            # Still answer Twilio 200: the request itself was fine, and a 5xx would only
-            # show up as a webhook error in Twilio's console.
-            logger.exception("The bot failed to handle a Twilio message.")
 
     def get_output_channel(self) -> OutputChannel:
         return self.output

@@ -22,6 +22,7 @@ The page's Content-Security-Policy allows the inline <style>/<script> blocks of
 web/index.html by their SHA-256 hashes (computed here), nothing else inline.
 Only the standard library is used, so any python3 can run it.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -31,10 +32,11 @@ import os
 import pwd
 import re
 import sys
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Dict, List, Optional, Sequence
 
-ROOT = Path(__file__).resolve().parent.parent
+from runtime.settings import ROOT
+
 TEMPLATE = Path(__file__).resolve().parent / "nginx.conf.template"
 
 HOST_PORT = re.compile(r"^(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\]):\d{1,5}$")
@@ -45,22 +47,22 @@ ORIGIN = re.compile(r"^https?://(?:[A-Za-z0-9.\-]+|\[[0-9A-Fa-f:]+\])(?::\d{1,5}
 INLINE = re.compile(r"<(style|script)(\s[^>]*)?>(.*?)</\1\s*>", re.S | re.I)
 
 
-def _check(pattern: "re.Pattern[str]", value: str, what: str) -> str:
+def _check(pattern: re.Pattern[str], value: str, what: str) -> str:
     if not pattern.match(value):
         raise ValueError(f"{what} {value!r} is not valid")
     return value
 
 
-def host_ports(spec: str, what: str) -> List[str]:
+def host_ports(spec: str, what: str) -> list[str]:
     items = [item.strip() for item in spec.split(",") if item.strip()]
     if not items:
         raise ValueError(f"{what}: at least one host:port is needed")
     return [_check(HOST_PORT, item, what) for item in items]
 
 
-def inline_hashes(html: str) -> Dict[str, List[str]]:
+def inline_hashes(html: str) -> dict[str, list[str]]:
     """CSP source expressions for the page's inline <style> and <script> blocks."""
-    hashes: Dict[str, List[str]] = {"style": [], "script": []}
+    hashes: dict[str, list[str]] = {"style": [], "script": []}
     for tag, attributes, body in INLINE.findall(html):
         if tag.lower() == "script" and re.search(r"\bsrc\s*=", attributes or ""):
             continue
@@ -71,18 +73,24 @@ def inline_hashes(html: str) -> Dict[str, List[str]]:
 
 def content_security_policy(web_root: Path) -> str:
     index = web_root / "index.html"
-    hashes = inline_hashes(index.read_text(encoding="utf-8")) if index.exists() else {"style": [], "script": []}
-    return "; ".join([
-        "default-src 'none'",
-        " ".join(["script-src 'self'", *hashes["script"]]),
-        " ".join(["style-src 'self'", *hashes["style"]]),
-        "img-src 'self' data:",
-        # The widget talks only to the bot, which this nginx serves on the same origin.
-        "connect-src 'self'",
-        "base-uri 'none'",
-        "form-action 'self'",
-        "frame-ancestors 'none'",
-    ])
+    hashes = (
+        inline_hashes(index.read_text(encoding="utf-8"))
+        if index.exists()
+        else {"style": [], "script": []}
+    )
+    return "; ".join(
+        [
+            "default-src 'none'",
+            " ".join(["script-src 'self'", *hashes["script"]]),
+            " ".join(["style-src 'self'", *hashes["style"]]),
+            "img-src 'self' data:",
+            # The widget talks only to the bot, which this nginx serves on the same origin.
+            "connect-src 'self'",
+            "base-uri 'none'",
+            "form-action 'self'",
+            "frame-ancestors 'none'",
+        ]
+    )
 
 
 def _user_directive() -> str:
@@ -100,10 +108,22 @@ def _user_directive() -> str:
 def real_ip(trusted_proxies: Sequence[str]) -> str:
     """Behind a load balancer, the patient's address comes from its X-Forwarded-For."""
     if not trusted_proxies:
-        return "    # Clients connect directly: $remote_addr is the patient (NGINX_TRUSTED_PROXIES unset)."
-    lines = [f"    set_real_ip_from {_check(CIDR, p, 'NGINX_TRUSTED_PROXIES')};" for p in trusted_proxies]
-    return "\n".join(["    # Load balancers in front: take the client address they report.", *lines,
-                      "    real_ip_header X-Forwarded-For;", "    real_ip_recursive on;"])
+        return (
+            "    # Clients connect directly: $remote_addr is the patient"
+            " (NGINX_TRUSTED_PROXIES unset)."
+        )
+    lines = [
+        f"    set_real_ip_from {_check(CIDR, p, 'NGINX_TRUSTED_PROXIES')};"
+        for p in trusted_proxies
+    ]
+    return "\n".join(
+        [
+            "    # Load balancers in front: take the client address they report.",
+            *lines,
+            "    real_ip_header X-Forwarded-For;",
+            "    real_ip_recursive on;",
+        ]
+    )
 
 
 def render(
@@ -113,7 +133,7 @@ def render(
     action_upstreams: Sequence[str],
     actions_listen: str,
     state_dir: Path,
-    public_origin: Optional[str] = None,
+    public_origin: str | None = None,
     web_root: Path = ROOT / "web",
     rate: str = "2r/s",
     burst: int = 20,
@@ -131,9 +151,10 @@ def render(
     if not (workers == "auto" or workers.isdigit()):
         raise ValueError(f"NGINX_WORKERS {workers!r} is not valid")
     hsts = (
-        '        add_header Strict-Transport-Security "max-age=31536000; includeSubDomains" always;'
-        if origin.startswith("https://") else
-        "        # (Strict-Transport-Security is added when PUBLIC_ORIGIN is https://)"
+        "        add_header Strict-Transport-Security "
+        '"max-age=31536000; includeSubDomains" always;'
+        if origin.startswith("https://")
+        else "        # (Strict-Transport-Security is added when PUBLIC_ORIGIN is https://)"
     )
     values = {
         "USER_DIRECTIVE": _user_directive(),
@@ -143,8 +164,12 @@ def render(
         "RATE": _check(RATE, rate, "NGINX_RATE"),
         "BURST": str(int(burst)),
         "MAX_BODY": _check(SIZE, max_body, "NGINX_MAX_BODY"),
-        "RASA_SERVERS": "\n".join(f"        server {u} max_fails=1 fail_timeout=10s;" for u in rasa),
-        "ACTION_SERVERS": "\n".join(f"        server {u} max_fails=1 fail_timeout=10s;" for u in actions),
+        "RASA_SERVERS": "\n".join(
+            f"        server {u} max_fails=1 fail_timeout=10s;" for u in rasa
+        ),
+        "ACTION_SERVERS": "\n".join(
+            f"        server {u} max_fails=1 fail_timeout=10s;" for u in actions
+        ),
         "RASA_TRIES": str(len(rasa)),
         "ACTION_TRIES": str(len(actions)),
         "LISTEN": listen,
@@ -164,13 +189,18 @@ def render(
     return text
 
 
-def from_environment(env: Dict[str, str] = os.environ) -> Dict[str, object]:  # type: ignore[assignment]
+def from_environment(env: dict[str, str] = os.environ) -> dict[str, object]:  # type: ignore[assignment]
     listen = env.get("NGINX_LISTEN") or f"127.0.0.1:{env.get('NGINX_PORT', '8088')}"
     return dict(
         listen=listen,
-        rasa_upstreams=host_ports(env.get("RASA_UPSTREAMS", "127.0.0.1:5005,127.0.0.1:5006"), "RASA_UPSTREAMS"),
-        action_upstreams=host_ports(env.get("ACTION_UPSTREAMS", "127.0.0.1:5055"), "ACTION_UPSTREAMS"),
-        actions_listen=env.get("ACTIONS_LISTEN") or f"127.0.0.1:{env.get('ACTIONS_LB_PORT', '5054')}",
+        rasa_upstreams=host_ports(
+            env.get("RASA_UPSTREAMS", "127.0.0.1:5005,127.0.0.1:5006"), "RASA_UPSTREAMS"
+        ),
+        action_upstreams=host_ports(
+            env.get("ACTION_UPSTREAMS", "127.0.0.1:5055"), "ACTION_UPSTREAMS"
+        ),
+        actions_listen=env.get("ACTIONS_LISTEN")
+        or f"127.0.0.1:{env.get('ACTIONS_LB_PORT', '5054')}",
         state_dir=Path(env.get("NGINX_STATE_DIR", str(ROOT / "var" / "prod" / "nginx"))),
         public_origin=env.get("PUBLIC_ORIGIN") or None,
         web_root=Path(env.get("WEB_ROOT", str(ROOT / "web"))),
@@ -178,11 +208,13 @@ def from_environment(env: Dict[str, str] = os.environ) -> Dict[str, object]:  # 
         burst=int(env.get("NGINX_BURST", "20")),
         max_body=env.get("NGINX_MAX_BODY", "64k"),
         workers=env.get("NGINX_WORKERS", "1"),
-        trusted_proxies=[p.strip() for p in env.get("NGINX_TRUSTED_PROXIES", "").split(",") if p.strip()],
+        trusted_proxies=[
+            p.strip() for p in env.get("NGINX_TRUSTED_PROXIES", "").split(",") if p.strip()
+        ],
     )
 
 
-def main(argv: Optional[Sequence[str]] = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", required=True, type=Path, help="where to write nginx.conf")
     args = parser.parse_args(argv)

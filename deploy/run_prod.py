@@ -10,22 +10,24 @@ Starts, in order:
    SANIC_WORKERS workers, behind nginx's public listener;
 and prints the nginx URL (the chat page and the webhook). Ctrl+C stops all of it.
 
-The processes are those of scripts/serve.py (`Stack`), one `Stack` per process, so a
+The processes are those of runtime/stack.py (`Stack`), one `Stack` per process, so a
 replica starts exactly as `make run` starts its single server. docs/deployment.md says
 how the same pieces are spread over several hosts.
 """
+
 from __future__ import annotations
 
 import os
 import signal
 import subprocess
 import sys
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Dict, List, Mapping, Optional
 
-from scripts.serve import HOST, MODEL, ROOT, Stack, free_port, serve_until_stopped, wait_for
+from runtime.settings import HOST, MODEL, ROOT
+from runtime.stack import Stack, free_port, serve_until_stopped, wait_for
 
 SERVICES = ROOT / "deploy" / "services.sh"
 ENDPOINTS = "endpoints.prod.yml"
@@ -60,8 +62,8 @@ def _int(env: Mapping[str, str], name: str, default: int) -> int:
 class ProdSettings:
     """Where everything listens and how many of each. Defaults are for one machine."""
 
-    rasa_ports: List[int] = field(default_factory=lambda: [5005, 5006])
-    action_ports: List[int] = field(default_factory=lambda: [5055])
+    rasa_ports: list[int] = field(default_factory=lambda: [5005, 5006])
+    action_ports: list[int] = field(default_factory=lambda: [5055])
     sanic_workers: int = 1
     nginx_port: int = 8088
     actions_lb_port: int = 5054
@@ -70,12 +72,12 @@ class ProdSettings:
     state_dir: Path = ROOT / "var" / "prod"
     nginx_rate: str = "2r/s"
     nginx_burst: int = 20
-    public_origin: Optional[str] = None
+    public_origin: str | None = None
     # Extra environment for the replicas and action servers (e.g. BOT_RATE_LIMIT_PER_IP).
-    extra_env: Dict[str, str] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
 
     @classmethod
-    def from_env(cls, env: Mapping[str, str] = os.environ) -> "ProdSettings":
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> ProdSettings:
         replicas = _int(env, "RASA_REPLICAS", 2)
         actions = _int(env, "ACTION_SERVERS", 1)
         if replicas < 1 or actions < 1:
@@ -97,7 +99,9 @@ class ProdSettings:
         )
 
     @classmethod
-    def on_free_ports(cls, state_dir: Path, replicas: int = 2, action_servers: int = 1, **kwargs: object) -> "ProdSettings":
+    def on_free_ports(
+        cls, state_dir: Path, replicas: int = 2, action_servers: int = 1, **kwargs: object
+    ) -> ProdSettings:
         """For tests and benchmarks: every listener on a free loopback port."""
         return cls(
             rasa_ports=[free_port() for _ in range(replicas)],
@@ -118,8 +122,9 @@ class ProdStack:
         self.settings = settings
         self.model = model
         self.log_dir = settings.state_dir / "log"
-        self.action_servers: List[Stack] = []
-        self.replicas: List[Stack] = []
+        self.action_servers: list[Stack] = []
+        self.replicas: list[Stack] = []
+        self.retention: Stack | None = None
 
     # ------------------------------------------------------------ addresses
 
@@ -129,7 +134,9 @@ class ProdStack:
 
     @property
     def origin(self) -> str:
-        return (self.settings.public_origin or f"http://{HOST}:{self.settings.nginx_port}").rstrip("/")
+        return (self.settings.public_origin or f"http://{HOST}:{self.settings.nginx_port}").rstrip(
+            "/"
+        )
 
     @property
     def rest_url(self) -> str:
@@ -141,7 +148,7 @@ class ProdStack:
 
     # ------------------------------------------------------------ environment
 
-    def services_env(self) -> Dict[str, str]:
+    def services_env(self) -> dict[str, str]:
         s = self.settings
         env = dict(os.environ)
         env.update(
@@ -158,7 +165,7 @@ class ProdStack:
         )
         return env
 
-    def secrets(self) -> Dict[str, str]:
+    def secrets(self) -> dict[str, str]:
         """Passwords from the environment (a secret manager), else the generated file."""
         found = {name: os.environ[name] for name in SECRET_NAMES if os.environ.get(name)}
         secrets_file = self.settings.state_dir / "secrets.env"
@@ -169,10 +176,12 @@ class ProdStack:
                     found[name] = value
         missing = [name for name in SECRET_NAMES if name not in found]
         if missing:
-            raise RuntimeError(f"no value for {', '.join(missing)}: set it or run deploy/services.sh start")
+            raise RuntimeError(
+                f"no value for {', '.join(missing)}: set it or run deploy/services.sh start"
+            )
         return found
 
-    def app_env(self) -> Dict[str, str]:
+    def app_env(self) -> dict[str, str]:
         s = self.settings
         env = {name: os.environ.get(name, value) for name, value in REPLICA_DEFAULTS.items()}
         env.update(
@@ -198,36 +207,66 @@ class ProdStack:
     # ------------------------------------------------------------ lifecycle
 
     def start_services(self) -> None:
-        result = subprocess.run([str(SERVICES), "start"], cwd=ROOT, env=self.services_env(),
-                                capture_output=True, text=True, timeout=900)
+        result = subprocess.run(
+            [str(SERVICES), "start"],
+            cwd=ROOT,
+            env=self.services_env(),
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"deploy/services.sh start failed:\n{result.stderr.strip()}")
 
-    def route_to(self, replica_indexes: List[int]) -> None:
+    def route_to(self, replica_indexes: list[int]) -> None:
         """Re-renders and reloads nginx so that only these replicas get traffic."""
         ports = [self.settings.rasa_ports[i] for i in replica_indexes]
         env = {**self.services_env(), "RASA_UPSTREAMS": ",".join(f"{HOST}:{p}" for p in ports)}
-        result = subprocess.run([str(SERVICES), "start"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+        result = subprocess.run(
+            [str(SERVICES), "start"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
         if result.returncode != 0:
             raise RuntimeError(f"deploy/services.sh start failed:\n{result.stderr.strip()}")
 
     def stop_services(self) -> None:
-        subprocess.run([str(SERVICES), "stop"], cwd=ROOT, env=self.services_env(),
-                       capture_output=True, text=True, timeout=300)
+        subprocess.run(
+            [str(SERVICES), "stop"],
+            cwd=ROOT,
+            env=self.services_env(),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
 
     def _stack(self, name: str, **ports: int) -> Stack:
-        return Stack(log_dir=self.log_dir / name, model=self.model, extra_env=self.app_env(),
-                     tracker_db=self.settings.state_dir / "unused.db", **ports)
+        return Stack(
+            log_dir=self.log_dir / name,
+            model=self.model,
+            extra_env=self.app_env(),
+            tracker_db=self.settings.state_dir / "unused.db",
+            **ports,
+        )
 
     def start_action_servers(self) -> None:
-        stacks = [self._stack(f"actions-{i + 1}", action_port=port) for i, port in enumerate(self.settings.action_ports)]
+        stacks = [
+            self._stack(f"actions-{i + 1}", action_port=port)
+            for i, port in enumerate(self.settings.action_ports)
+        ]
         self.action_servers.extend(stacks)
         with ThreadPoolExecutor(max_workers=len(stacks)) as pool:
             list(pool.map(lambda stack: stack.start_action_server(timeout=120), stacks))
 
     def _replica(self, index: int) -> Stack:
-        return self._stack(f"rasa-{index + 1}", rasa_port=self.settings.rasa_ports[index],
-                           action_port=self.settings.actions_lb_port)
+        return self._stack(
+            f"rasa-{index + 1}",
+            rasa_port=self.settings.rasa_ports[index],
+            action_port=self.settings.actions_lb_port,
+        )
 
     def start_replicas(self, timeout: float = 300) -> None:
         self.replicas = [self._replica(i) for i in range(len(self.settings.rasa_ports))]
@@ -240,12 +279,18 @@ class ProdStack:
         self.replicas[index] = self._replica(index)
         self.replicas[index].start_rasa(timeout=timeout)
 
-    def start(self) -> "ProdStack":
+    def start(self) -> ProdStack:
         try:
             self.start_services()
             self.start_action_servers()
             self.start_replicas()
-            wait_for(f"http://{HOST}:{self.settings.nginx_port}/webhooks/rest/", 30, self.replicas[0].processes["rasa"])
+            self.retention = self._stack("retention")
+            self.retention.start_retention()
+            wait_for(
+                f"http://{HOST}:{self.settings.nginx_port}/webhooks/rest/",
+                30,
+                self.replicas[0].processes["rasa"],
+            )
         except BaseException:
             self.stop()
             raise
@@ -259,17 +304,21 @@ class ProdStack:
         os.killpg(self.replica_process(index).pid, signal.SIGKILL)
         self.replica_process(index).wait()
 
-    def processes(self) -> Dict[str, subprocess.Popen]:
-        named: Dict[str, subprocess.Popen] = {}
+    def processes(self) -> dict[str, subprocess.Popen]:
+        named: dict[str, subprocess.Popen] = {}
         for i, stack in enumerate(self.action_servers):
             named.update({f"actions-{i + 1}": p for p in stack.processes.values()})
         for i, stack in enumerate(self.replicas):
             named.update({f"rasa-{i + 1}": p for p in stack.processes.values()})
+        if self.retention is not None:
+            named.update(self.retention.processes)
         return named
 
     def stop(self, services: bool = True) -> None:
         for stack in [*self.replicas, *self.action_servers]:
             stack.stop()
+        if self.retention is not None:
+            self.retention.stop()
         if services:
             self.stop_services()
 
@@ -279,7 +328,10 @@ def main() -> int:
         print(f"No model at {MODEL}: run `make train` first.", file=sys.stderr)
         return 1
     if os.environ.get("BOT_PROFILE", "prod") != "prod":
-        print("deploy.run_prod is the BOT_PROFILE=prod profile; `make run` starts the default one.", file=sys.stderr)
+        print(
+            "deploy.run_prod is the BOT_PROFILE=prod profile; `make run` starts the default one.",
+            file=sys.stderr,
+        )
         return 2
     try:
         settings = ProdSettings.from_env()
@@ -290,19 +342,36 @@ def main() -> int:
     keep_services = os.environ.get("PROD_KEEP_SERVICES", "").lower() in ("1", "true", "yes")
 
     def announce() -> None:
-        print(f"\nThe assistant is running (production profile). Logs: {stack.log_dir}, {settings.state_dir / 'nginx'}")
+        print(
+            "\nThe assistant is running (production profile). "
+            f"Logs: {stack.log_dir}, {settings.state_dir / 'nginx'}"
+        )
         print(f"  Chat in your browser:  {stack.url}")
         print(f"  REST webhook:          {stack.rest_url}")
-        print(f"  Replicas:              {', '.join(f'{HOST}:{p}' for p in settings.rasa_ports)} (behind nginx)")
-        print(f"  Action servers:        {', '.join(f'{HOST}:{p}' for p in settings.action_ports)} "
-              f"(via {HOST}:{settings.actions_lb_port})", flush=True)
+        print(
+            "  Replicas:              "
+            + ", ".join(f"{HOST}:{p}" for p in settings.rasa_ports)
+            + " (behind nginx)"
+        )
+        print(
+            f"  Action servers:        {', '.join(f'{HOST}:{p}' for p in settings.action_ports)} "
+            f"(via {HOST}:{settings.actions_lb_port})",
+            flush=True,
+        )
 
-    print(f"Starting PostgreSQL, Redis, nginx, {len(settings.action_ports)} action server(s) and "
-          f"{len(settings.rasa_ports)} Rasa replica(s) x {settings.sanic_workers} worker(s) (about a minute)...",
-          flush=True)
+    print(
+        f"Starting PostgreSQL, Redis, nginx, {len(settings.action_ports)} action server(s) and "
+        f"{len(settings.rasa_ports)} Rasa replica(s) x {settings.sanic_workers} worker(s) "
+        "(about a minute)...",
+        flush=True,
+    )
     return serve_until_stopped(
-        "the production profile", stack.start, stack.processes,
-        lambda: stack.stop(services=not keep_services), announce, stack.log_dir,
+        "the production profile",
+        stack.start,
+        stack.processes,
+        lambda: stack.stop(services=not keep_services),
+        announce,
+        stack.log_dir,
     )
 
 

@@ -6,21 +6,22 @@ a blank English tokenizer, the lookup lemmatizer from spacy-lookups-data (so "th
 
     python -m nlp.build_pipeline [output dir]
 """
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Dict, List
+from typing import Any
 
 import spacy
 from spacy.language import Language
+from spacy.pipeline import EntityRuler
 
-from nlp.terms import RULER_LABELS, VOCABULARY
+from content.vocabulary import RULER_LABELS, VOCABULARY
+from runtime.settings import PIPELINE_DIR
 
-PIPELINE_DIR = Path(__file__).resolve().parent.parent / "build" / "spacy_pipeline"
 
-
-def ruler_patterns() -> List[Dict[str, str]]:
+def ruler_patterns() -> list[dict[str, Any]]:
     return [
         {"label": label, "pattern": variant, "id": canonical}
         for label in RULER_LABELS
@@ -33,12 +34,15 @@ def build_pipeline() -> Language:
     nlp = spacy.blank("en")
     nlp.add_pipe("lemmatizer", config={"mode": "lookup"})
     ruler = nlp.add_pipe("entity_ruler", config={"phrase_matcher_attr": "LOWER"})
+    assert isinstance(ruler, EntityRuler)
     # initialize() loads the lemma tables; the ruler's phrase patterns are run through
     # the pipeline (lemmatizer included), so they can only be added afterwards.
     nlp.initialize()
     ruler.add_patterns(ruler_patterns())
     nlp.meta["name"] = "mesotherapy_terms"
-    nlp.meta["description"] = "blank en + lookup lemmatizer + entity ruler of nlp/terms.py"
+    nlp.meta["description"] = (
+        "blank en + lookup lemmatizer + entity ruler of content/vocabulary.py"
+    )
     return nlp
 
 

@@ -1,4 +1,4 @@
-"""Writes data/synonyms.yml, Rasa's view of the vocabulary in nlp/terms.py.
+"""Writes data/synonyms.yml, Rasa's view of the vocabulary in content/vocabulary.py.
 
 The entity ruler finds a term as the patient wrote it ("espresso"); Rasa's
 EntitySynonymMapper turns it into the article's word ("caffeine") with these synonyms.
@@ -6,16 +6,14 @@ The file is generated, committed for review, and a test keeps it in sync.
 
     python -m nlp.synonyms
 """
+
 from __future__ import annotations
 
-from pathlib import Path
-
-from nlp.terms import RULER_LABELS, VOCABULARY
-
-SYNONYMS_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.yml"
+from content.vocabulary import RULER_LABELS, VOCABULARY
+from runtime.settings import SYNONYMS_FILE
 
 HEADER = (
-    "# Generated from nlp/terms.py by `python -m nlp.synonyms` (make synonyms): do not edit.\n"
+    "# Generated from content/vocabulary.py by `make synonyms`: do not edit.\n"
     'version: "3.1"\n'
     "nlu:\n"
 )

@@ -1,4 +1,5 @@
 """Shared fixtures: a real action server + Rasa server, started once per test session."""
+
 from __future__ import annotations
 
 import os
@@ -10,12 +11,19 @@ import pytest
 import requests
 from playwright.sync_api import sync_playwright
 
-from scripts.serve import MODEL, Stack, free_port
+from runtime.settings import MODEL
+from runtime.stack import Stack, free_port
 
 CHROMIUM = os.environ.get("CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 
 
@@ -37,7 +45,9 @@ def make_stack(tmp_path_factory, name: str, **env: str) -> Stack:
 def stack(tmp_path_factory):
     # The whole suite talks to this server from one address: the rate limits are
     # tested on a server of their own (tests/test_safety.py).
-    with make_stack(tmp_path_factory, "var", BOT_RATE_LIMIT_PER_IP="0/60", BOT_RATE_LIMIT_PER_SENDER="0/60") as running:
+    with make_stack(
+        tmp_path_factory, "var", BOT_RATE_LIMIT_PER_IP="0/60", BOT_RATE_LIMIT_PER_SENDER="0/60"
+    ) as running:
         yield running
 
 
@@ -46,10 +56,14 @@ class Patient:
 
     def __init__(self, url: str):
         self.url = url
-        self.sender = f"test-{uuid.uuid4()}"
+        self.sender = str(uuid.uuid4())
+        # How the REST channel stores the conversation (channels/rest.py).
+        self.conversation_id = f"web:{self.sender}"
 
     def say(self, message: str) -> list:
-        response = requests.post(self.url, json={"sender": self.sender, "message": message}, timeout=30)
+        response = requests.post(
+            self.url, json={"sender": self.sender, "message": message}, timeout=30
+        )
         response.raise_for_status()
         return response.json()
 
@@ -66,8 +80,12 @@ def patient(stack):
 def chromium():
     """Debian's Chromium (scripts/install-chromium.sh), driven by Playwright."""
     if not Path(CHROMIUM).exists():
-        pytest.fail(f"no Chromium at {CHROMIUM}: run scripts/install-chromium.sh (or set CHROMIUM)")
+        pytest.fail(
+            f"no Chromium at {CHROMIUM}: run scripts/install-chromium.sh (or set CHROMIUM)"
+        )
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True
+        )
         yield browser
         browser.close()

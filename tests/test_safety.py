@@ -2,6 +2,7 @@
 
 Every test talks to real Rasa and action servers over HTTP and reads the real tracker store.
 """
+
 from __future__ import annotations
 
 import http.server
@@ -12,13 +13,14 @@ import threading
 import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import jwt
 import pytest
 import requests
 
-from actions.knowledge import load_article
-from scripts.serve import ROOT, VENV_BIN
+from content.article import load_article
+from runtime.settings import ROOT, VENV_BIN, ServeSettings
 from tests.conftest import Patient, make_stack
 
 pytestmark = pytest.mark.server
@@ -31,15 +33,20 @@ JWT_SECRET = "test-secret-" + "x" * 40
 def tolerant_stack(tmp_path_factory):
     """No rate limits and a short answer timeout: for faults, restarts and load."""
     with make_stack(
-        tmp_path_factory, "tolerant",
-        BOT_RATE_LIMIT_PER_IP="0/60", BOT_RATE_LIMIT_PER_SENDER="0/60", BOT_ANSWER_TIMEOUT_SECONDS="3",
+        tmp_path_factory,
+        "tolerant",
+        BOT_RATE_LIMIT_PER_IP="0/60",
+        BOT_RATE_LIMIT_PER_SENDER="0/60",
+        BOT_ANSWER_TIMEOUT_SECONDS="3",
     ) as running:
         yield running
 
 
 def stored_events(stack, sender):
     with sqlite3.connect(stack.tracker_db) as db:
-        rows = db.execute("SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,)).fetchall()
+        rows = db.execute(
+            "SELECT type_name, data FROM events WHERE sender_id = ? ORDER BY id", (sender,)
+        ).fetchall()
     return [(kind, json.loads(data)) for kind, data in rows]
 
 
@@ -61,13 +68,17 @@ ADMIN_CALLS = [
 
 @pytest.mark.parametrize("method, path", ADMIN_CALLS)
 def test_admin_api_is_off_by_default(stack, method, path):
-    response = requests.request(method, f"http://127.0.0.1:{stack.rasa_port}{path}", json={"text": "hi"}, timeout=10)
+    response = requests.request(
+        method, f"http://127.0.0.1:{stack.rasa_port}{path}", json={"text": "hi"}, timeout=10
+    )
     assert response.status_code in (401, 403, 404, 405)
 
 
 @pytest.fixture(scope="module")
 def api_stack(tmp_path_factory):
-    with make_stack(tmp_path_factory, "api", RASA_ENABLE_API="1", RASA_JWT_SECRET=JWT_SECRET) as running:
+    with make_stack(
+        tmp_path_factory, "api", RASA_ENABLE_API="1", RASA_JWT_SECRET=JWT_SECRET
+    ) as running:
         yield running
 
 
@@ -76,34 +87,63 @@ def test_enabled_admin_api_requires_a_jwt_in_the_authorization_header(api_stack)
     for method, path in ADMIN_CALLS:
         response = requests.request(method, base + path, json={"text": "hi"}, timeout=10)
         assert response.status_code in (401, 403), (method, path, response.status_code)
-    forged = jwt.encode({"user": {"username": "x", "role": "admin"}}, "wrong-secret" * 4, algorithm="HS256")
-    response = requests.post(base + "/model/parse", json={"text": "hi"}, headers={"Authorization": f"Bearer {forged}"}, timeout=10)
+    forged = jwt.encode(
+        {"user": {"username": "x", "role": "admin"}}, "wrong-secret" * 4, algorithm="HS256"
+    )
+    response = requests.post(
+        base + "/model/parse",
+        json={"text": "hi"},
+        headers={"Authorization": f"Bearer {forged}"},
+        timeout=10,
+    )
     assert response.status_code in (401, 403)
-    token = jwt.encode({"user": {"username": "ops", "role": "admin"}}, JWT_SECRET, algorithm="HS256")
-    response = requests.post(base + "/model/parse", json={"text": "What is mesotherapy?"}, headers={"Authorization": f"Bearer {token}"}, timeout=30)
+    token = jwt.encode(
+        {"user": {"username": "ops", "role": "admin"}}, JWT_SECRET, algorithm="HS256"
+    )
+    response = requests.post(
+        base + "/model/parse",
+        json={"text": "What is mesotherapy?"},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=30,
+    )
     assert response.status_code == 200
     assert response.json()["intent"]["name"] == "ask_what_is"
 
 
+def test_the_jwt_secret_is_not_on_any_command_line(api_stack):
+    # `ps` shows every process's command line to every user of the machine.
+    for process in api_stack.processes.values():
+        cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes().decode(errors="replace")
+        assert JWT_SECRET not in cmdline
+
+
+def test_the_action_server_gets_no_secret(api_stack):
+    environ = Path(f"/proc/{api_stack.processes['actions'].pid}/environ").read_bytes()
+    assert JWT_SECRET.encode() not in environ
+
+
 def test_admin_api_refuses_to_start_without_a_strong_secret():
-    from scripts.serve import http_api_args
+    from runtime.stack import http_api_args
 
     with pytest.raises(RuntimeError, match="RASA_JWT_SECRET"):
-        http_api_args({"RASA_ENABLE_API": "1", "RASA_JWT_SECRET": "short"})
-    assert http_api_args({}) == []
+        http_api_args(ServeSettings(enable_api=True, jwt_secret="short"))
+    assert http_api_args(ServeSettings()) == []
 
 
 # 2. CORS ----------------------------------------------------------------------------
 
+
 def test_cors_allows_the_page_origin_and_never_echoes_another(stack):
     url = stack.rest_url
-    body = {"sender": f"cors-{uuid.uuid4()}", "message": "hello"}
+    body = {"sender": str(uuid.uuid4()), "message": "hello"}
     allowed = requests.post(url, json=body, headers={"Origin": stack.page_origin}, timeout=30)
     assert allowed.headers.get("Access-Control-Allow-Origin") == stack.page_origin
     for origin in ("http://evil.example", "null"):
         response = requests.post(url, json=body, headers={"Origin": origin}, timeout=30)
         assert response.headers.get("Access-Control-Allow-Origin") in (None, stack.page_origin)
-        preflight = requests.options(url, headers={"Origin": origin, "Access-Control-Request-Method": "POST"}, timeout=10)
+        preflight = requests.options(
+            url, headers={"Origin": origin, "Access-Control-Request-Method": "POST"}, timeout=10
+        )
         assert preflight.headers.get("Access-Control-Allow-Origin") in (None, stack.page_origin)
         assert "*" not in (preflight.headers.get("Access-Control-Allow-Origin") or "")
 
@@ -128,7 +168,9 @@ BAD_REQUESTS = [
 
 @pytest.mark.parametrize("body, status", BAD_REQUESTS)
 def test_malformed_requests_get_a_clear_4xx(stack, body, status):
-    response = requests.post(stack.rest_url, data=body, headers={"Content-Type": "application/json"}, timeout=30)
+    response = requests.post(
+        stack.rest_url, data=body, headers={"Content-Type": "application/json"}, timeout=30
+    )
     assert response.status_code == status
     assert response.json()["error"]
 
@@ -137,55 +179,73 @@ def test_malformed_requests_get_a_clear_4xx(stack, body, status):
     "message",
     [
         "hello\x00\x07 what is mesotherapy?",
-        "\U0001F600\U0001F489 what is mesotherapy? \u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd",
+        "\U0001f600\U0001f489 what is mesotherapy? "
+        "\u0645\u0631\u062d\u0628\u0627 \u05e9\u05dc\u05d5\u05dd",
         "<script>alert(1)</script><img src=x onerror=alert(2)>",
         "\u202egnp.exe what is it",
         "x" * 2000,
     ],
 )
 def test_odd_but_valid_messages_get_a_polite_reply(stack, message):
-    response = requests.post(stack.rest_url, json={"sender": f"odd-{uuid.uuid4()}", "message": message}, timeout=30)
+    response = requests.post(
+        stack.rest_url, json={"sender": str(uuid.uuid4()), "message": message}, timeout=30
+    )
     assert response.status_code == 200
     replies = response.json()
     assert replies and all(isinstance(r.get("text"), str) and r["text"] for r in replies)
 
 
 def test_overlong_message_is_refused_politely_without_nlu(stack):
-    sender = f"long-{uuid.uuid4()}"
+    sender = str(uuid.uuid4())
     for size in (2001, 200_000):
-        response = requests.post(stack.rest_url, json={"sender": sender, "message": "What is mesotherapy? " + "a" * size}, timeout=30)
+        response = requests.post(
+            stack.rest_url,
+            json={"sender": sender, "message": "What is mesotherapy? " + "a" * size},
+            timeout=30,
+        )
         assert response.status_code == 200
         assert "too long" in response.json()[0]["text"]
-    assert user_texts(stack, sender) == [], "an over-long message must never reach NLU or the store"
+    assert user_texts(stack, sender) == [], (
+        "an over-long message must never reach NLU or the store"
+    )
 
 
 def test_server_still_answers_after_all_the_bad_input(stack):
-    assert ARTICLE.passage("what_is.p1").text in Patient(stack.rest_url).text("What is mesotherapy?")
+    assert ARTICLE.passage("what_is.p1").text in Patient(stack.rest_url).text(
+        "What is mesotherapy?"
+    )
 
 
 # 4. Abuse ---------------------------------------------------------------------------
 
+
 @pytest.fixture(scope="module")
 def strict_stack(tmp_path_factory):
-    with make_stack(tmp_path_factory, "strict", BOT_RATE_LIMIT_PER_SENDER="3/60", BOT_RATE_LIMIT_PER_IP="8/60") as running:
+    with make_stack(
+        tmp_path_factory, "strict", BOT_RATE_LIMIT_PER_SENDER="3/60", BOT_RATE_LIMIT_PER_IP="8/60"
+    ) as running:
         yield running
 
 
 def test_rate_limits_per_sender_and_per_client_address(strict_stack):
     def send(sender):
-        return requests.post(strict_stack.rest_url, json={"sender": sender, "message": "hello"}, timeout=30).status_code
+        return requests.post(
+            strict_stack.rest_url, json={"sender": sender, "message": "hello"}, timeout=30
+        ).status_code
 
-    assert [send("greedy") for _ in range(4)] == [200, 200, 200, 429]
-    assert send("patient-2") == 200, "one noisy conversation must not block another"
-    assert [send(f"new-{i}") for i in range(4)] == [200, 200, 200, 429]
+    greedy = str(uuid.uuid4())
+    assert [send(greedy) for _ in range(4)] == [200, 200, 200, 429]
+    assert send(str(uuid.uuid4())) == 200, "one noisy conversation must not block another"
+    assert [send(str(uuid.uuid4())) for _ in range(4)] == [200, 200, 200, 429]
 
 
 # 5. Action server down or slow -----------------------------------------------------
 
+
 class SlowActionServer(http.server.BaseHTTPRequestHandler):
     delay = 6.0
 
-    def do_POST(self):  # noqa: N802 (http.server's naming)
+    def do_POST(self):
         time.sleep(self.delay)
         self.send_response(500)
         self.end_headers()
@@ -212,7 +272,9 @@ def test_slow_action_server_gets_a_polite_reply_in_bounded_time_and_recovers(tol
     patient = Patient(tolerant_stack.rest_url)
     patient.say("What areas does it treat?")
     tolerant_stack.stop_one("actions")
-    slow = http.server.ThreadingHTTPServer(("127.0.0.1", tolerant_stack.action_port), SlowActionServer)
+    slow = http.server.ThreadingHTTPServer(
+        ("127.0.0.1", tolerant_stack.action_port), SlowActionServer
+    )
     threading.Thread(target=slow.serve_forever, daemon=True).start()
     try:
         started = time.monotonic()
@@ -229,19 +291,25 @@ def test_slow_action_server_gets_a_polite_reply_in_bounded_time_and_recovers(tol
 
 # 6. Nothing lost on restart ---------------------------------------------------------
 
+
 def test_restart_loses_no_event_and_keeps_the_context(tolerant_stack):
     patient = Patient(tolerant_stack.rest_url)
     patient.say("hello")
     patient.say("What should I avoid before the treatment?")
-    before = stored_events(tolerant_stack, patient.sender)
+    before = stored_events(tolerant_stack, patient.conversation_id)
     tolerant_stack.stop_one("rasa")
     tolerant_stack.start_rasa()
-    assert stored_events(tolerant_stack, patient.sender)[: len(before)] == before
+    assert stored_events(tolerant_stack, patient.conversation_id)[: len(before)] == before
     assert ARTICLE.passage("aftercare.item1").text in patient.text("and after?")
-    assert user_texts(tolerant_stack, patient.sender) == ["hello", "What should I avoid before the treatment?", "and after?"]
+    assert user_texts(tolerant_stack, patient.conversation_id) == [
+        "hello",
+        "What should I avoid before the treatment?",
+        "and after?",
+    ]
 
 
 # 7. Privacy -------------------------------------------------------------------------
+
 
 def test_message_text_is_not_written_to_the_logs(stack):
     secret = f"zebra-{uuid.uuid4().hex[:8]}"
@@ -257,20 +325,54 @@ def privacy_command(stack, *args):
     env = {**stack.env(), "TRACKER_DB": str(stack.tracker_db)}
     result = subprocess.run(
         [str(VENV_BIN / "python"), "-m", "scripts.privacy", *args],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
 
 
+def database_bytes(stack) -> bytes:
+    """The SQLite file and its write-ahead log, as they lie on disk."""
+    files = [stack.tracker_db, *stack.tracker_db.parent.glob(stack.tracker_db.name + "-*")]
+    return b"".join(path.read_bytes() for path in files if path.exists())
+
+
 def test_erase_deletes_exactly_one_senders_conversation(tolerant_stack):
     keep, erase = Patient(tolerant_stack.rest_url), Patient(tolerant_stack.rest_url)
     keep.say("hello")
-    erase.say("I'm pregnant, can I have it?")
-    output = privacy_command(tolerant_stack, "erase", "--sender", erase.sender)
+    marker = f"pregnant-{uuid.uuid4().hex}"
+    erase.say(f"I'm {marker}, can I have it?")
+    assert marker.encode() in database_bytes(tolerant_stack)
+    output = privacy_command(tolerant_stack, "erase", "--sender", erase.conversation_id)
     assert "Erased" in output
-    assert stored_events(tolerant_stack, erase.sender) == []
-    assert user_texts(tolerant_stack, keep.sender) == ["hello"]
+    assert stored_events(tolerant_stack, erase.conversation_id) == []
+    assert user_texts(tolerant_stack, keep.conversation_id) == ["hello"]
+    # Gone from the files too: not left in free pages or in the write-ahead log.
+    assert marker.encode() not in database_bytes(tolerant_stack)
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    ["`touch {canary}`", "$(touch {canary})", "'; touch {canary}; '", '"; touch {canary}; "'],
+)
+def test_make_erase_treats_a_hostile_sender_id_as_data(tolerant_stack, tmp_path, hostile):
+    canary = tmp_path / "executed"
+    sender = hostile.format(canary=canary)
+    result = subprocess.run(
+        ["make", "--no-print-directory", "erase", f"SENDER={sender}"],
+        cwd=ROOT,
+        env={**tolerant_stack.env(), "TRACKER_DB": str(tolerant_stack.tracker_db)},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr
+    assert "Erased 0 event(s)" in result.stdout
+    assert not canary.exists(), "the sender id was executed by the shell"
 
 
 def test_purge_deletes_conversations_older_than_the_retention(tolerant_stack):
@@ -279,18 +381,27 @@ def test_purge_deletes_conversations_older_than_the_retention(tolerant_stack):
     recent.say("hello")
     forty_days = 40 * 86400
     with sqlite3.connect(tolerant_stack.tracker_db) as db:
-        db.execute("UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?", (forty_days, old.sender))
+        db.execute(
+            "UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
+            (forty_days, old.conversation_id),
+        )
     output = privacy_command(tolerant_stack, "purge", "--days", "30")
     assert "Purged" in output
-    assert stored_events(tolerant_stack, old.sender) == []
-    assert user_texts(tolerant_stack, recent.sender) == ["hello"]
+    assert stored_events(tolerant_stack, old.conversation_id) == []
+    assert old.conversation_id.encode() not in database_bytes(tolerant_stack)
+    assert user_texts(tolerant_stack, recent.conversation_id) == ["hello"]
 
 
 # 8. Load ----------------------------------------------------------------------------
 
 QUESTIONS = [
-    "What is mesotherapy?", "Can I drink coffee before?", "and after?", "does it work on my hands",
-    "will I bruise?", "How much does it cost?", "thanks",
+    "What is mesotherapy?",
+    "Can I drink coffee before?",
+    "and after?",
+    "does it work on my hands",
+    "will I bruise?",
+    "How much does it cost?",
+    "thanks",
 ]
 
 
@@ -298,11 +409,13 @@ def test_fifty_concurrent_conversations_lose_and_cross_nothing(tolerant_stack):
     conversations, turns = 50, 20
 
     def converse(index):
-        sender = f"load-{index}-{uuid.uuid4().hex[:6]}"
+        sender = str(uuid.uuid4())
         sent, failures = [], 0
         for turn in range(turns):
             text = f"{QUESTIONS[(index + turn) % len(QUESTIONS)]} #{index}.{turn}"
-            response = requests.post(tolerant_stack.rest_url, json={"sender": sender, "message": text}, timeout=60)
+            response = requests.post(
+                tolerant_stack.rest_url, json={"sender": sender, "message": text}, timeout=60
+            )
             failures += response.status_code != 200 or not response.json()
             sent.append(text)
         return sender, sent, failures
@@ -311,6 +424,53 @@ def test_fifty_concurrent_conversations_lose_and_cross_nothing(tolerant_stack):
         results = list(pool.map(converse, range(conversations)))
     assert sum(failures for _, _, failures in results) == 0
     for sender, sent, _ in results:
-        events = stored_events(tolerant_stack, sender)
+        events = stored_events(tolerant_stack, f"web:{sender}")
         assert [d.get("text") for k, d in events if k == "user"] == sent
         assert sum(1 for k, _ in events if k == "bot") >= turns
+
+
+# 3. Conversations stay with their owner ---------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "sender",
+    ["+15551234567", "whatsapp:+15551234567", "sms:+15551234567", "tg:42", "fb:psid-1", "me"],
+)
+def test_the_public_webhook_cannot_name_another_channels_conversation(stack, sender):
+    response = requests.post(
+        stack.rest_url, json={"sender": sender, "message": "and after?"}, timeout=30
+    )
+    assert response.status_code == 400
+    assert "UUID" in response.json()["error"]
+
+
+def test_widget_conversations_are_stored_under_their_own_prefix(tolerant_stack):
+    patient = Patient(tolerant_stack.rest_url)
+    patient.say("hello")
+    with sqlite3.connect(tolerant_stack.tracker_db) as db:
+        senders = {row[0] for row in db.execute("SELECT DISTINCT sender_id FROM events")}
+    assert f"web:{patient.sender}" in senders
+    assert patient.sender not in senders
+    # The prefixes of the messaging channels can never come from the public webhook.
+    assert not {s for s in senders if s.startswith(("sms:", "tg:", "fb:"))}
+
+
+def test_a_new_session_does_not_carry_the_last_answers_context(tolerant_stack):
+    patient = Patient(tolerant_stack.rest_url)
+    patient.say("What should I avoid before the treatment?")
+    two_hours = 2 * 3600
+    with sqlite3.connect(tolerant_stack.tracker_db) as db:
+        db.execute(
+            "UPDATE events SET timestamp = timestamp - ? WHERE sender_id = ?",
+            (two_hours, patient.conversation_id),
+        )
+    patient.say("hello")
+    events = stored_events(tolerant_stack, patient.conversation_id)
+    starts = [i for i, (kind, _) in enumerate(events) if kind == "session_started"]
+    assert len(starts) == 2, "the pause should have started a new session"
+    new_session = events[starts[-1] :]
+    assert not [
+        data
+        for kind, data in new_session
+        if kind == "slot" and data.get("name") == "current_section"
+    ], "the section of the last answer was carried into the new session"

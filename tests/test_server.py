@@ -1,8 +1,9 @@
 """The assistant end to end: a real Rasa server and action server over HTTP."""
+
 import pytest
 
-from actions.knowledge import load_article
-from actions.replies import DISCLAIMER
+from content.article import load_article
+from content.replies import DISCLAIMER
 
 pytestmark = pytest.mark.server
 ARTICLE = load_article()

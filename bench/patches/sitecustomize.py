@@ -1,67 +1,41 @@
-"""Experiment-only changes to Rasa, switched on per benchmark stack by environment variables.
+"""Runs Rasa without the project's overrides: the `without-rasa-overrides` experiment.
 
-This directory is put on PYTHONPATH of the benchmark's experiment stacks only
-(bench/experiments.py), to measure what a change would do before anyone edits the
-project. `make run` never loads it. Python imports `sitecustomize` at start-up; each patch
-waits until the module it changes is imported, so a process that never imports it (the
-action server) is untouched.
-
-BENCH_WITHOUT_PROJECT_FIXES=1
-    channels/rasa_fixes.py's `apply()` does nothing: Rasa 3.6 as shipped on the action path
-    (action responses validated by `jsonschema.validate()` on every call).
-    Shows what the project's fixes buy.
-BENCH_SQLITE_NORMAL=1
-    Tracker-store SQLite connections use synchronous=NORMAL: in WAL mode, no fsync per
-    commit. Set when a connection is checked out of the pool, i.e. after every "connect"
-    listener (stores/sqlite_tracker_store.py sets synchronous=FULL).
+This directory goes on the PYTHONPATH of that experiment's stack only
+(bench/experiments.py), and Python imports `sitecustomize` at start-up. Once
+runtime.rasa_compat is imported, its `apply()` does nothing, so runtime/rasa_server.py starts
+Rasa 3.6 as shipped on the action path: what the overrides buy is then measured without
+editing the project. The patch waits for the import, so a process that never imports the
+module (the action server) is untouched; `make run` never loads this file.
 """
+
+from __future__ import annotations
+
 import importlib.abc
 import importlib.util
-import os
 import sys
+from collections.abc import Sequence
+from importlib.machinery import ModuleSpec
+from types import ModuleType
+
+TARGET = "runtime.rasa_compat"
 
 
-def _without_project_fixes(module):
-    module.apply = lambda: None
-
-
-def _sqlite_normal(module):
-    import sqlite3
-
-    import sqlalchemy as sa
-
-    def on_checkout(connection, _record, _proxy):
-        if isinstance(connection, sqlite3.Connection):
-            connection.execute("PRAGMA synchronous=NORMAL")
-
-    sa.event.listen(sa.pool.Pool, "checkout", on_checkout)
-
-
-PATCHES = {
-    "BENCH_WITHOUT_PROJECT_FIXES": ("channels.rasa_fixes", _without_project_fixes),
-    "BENCH_SQLITE_NORMAL": ("rasa.core.tracker_store", _sqlite_normal),
-}
-
-
-class _PatchOnImport(importlib.abc.MetaPathFinder):
-    def __init__(self, module_name, patch):
-        self.module_name, self.patch = module_name, patch
-
-    def find_spec(self, name, path, target=None):
-        if name != self.module_name:
+class _OverridesOff(importlib.abc.MetaPathFinder):
+    def find_spec(
+        self, name: str, path: Sequence[str] | None, target: ModuleType | None = None
+    ) -> ModuleSpec | None:
+        if name != TARGET:
             return None
         sys.meta_path.remove(self)  # find the real module without finding ourselves
         spec = importlib.util.find_spec(name)
-        run_module = spec.loader.exec_module
+        load = spec.loader.exec_module  # type: ignore[union-attr]
 
-        def exec_module(module):
-            run_module(module)
-            self.patch(module)
+        def exec_module(module: ModuleType) -> None:
+            load(module)
+            module.apply = lambda: None  # type: ignore[attr-defined]
 
-        spec.loader.exec_module = exec_module
+        spec.loader.exec_module = exec_module  # type: ignore[method-assign]
         return spec
 
 
-for variable, (module_name, patch) in PATCHES.items():
-    if os.environ.get(variable) == "1":
-        sys.meta_path.insert(0, _PatchOnImport(module_name, patch))
+sys.meta_path.insert(0, _OverridesOff())

@@ -1,0 +1,57 @@
+"""The reply to a described emergency or to self-harm, built by the channel itself.
+
+Every channel checks the patient's words here before anything else can go wrong: rate
+limits, the length limit, Rasa's conversation lock, NLU, the action server. The urgent
+reply therefore never depends on a healthy action server (Rasa still records the turn
+when it can). The red-flag matcher is the same one the NLU pipeline runs
+(nlp/red_flag_guard.py), so both paths agree on what counts as an emergency.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from content import replies
+from content.clinic import load_clinic
+from nlp.red_flags import assess
+
+# Marks the reply for the widget, which shows it in its urgent style (REST `custom`).
+URGENT = "urgent"
+CRISIS = "crisis"
+
+
+@dataclass(frozen=True)
+class SafetyReply:
+    kind: str  # URGENT or CRISIS
+    text: str
+
+    def as_rest_message(self, recipient_id: str) -> dict[str, object]:
+        return {"recipient_id": recipient_id, "text": self.text, "custom": {"kind": self.kind}}
+
+
+def kind_of_reply(text: str) -> str | None:
+    """URGENT or CRISIS when a bot reply is one of these (the widget styles it)."""
+    clinic = load_clinic()
+    if text == replies.urgent_care_advice(clinic):
+        return URGENT
+    if text == replies.crisis_support(clinic):
+        return CRISIS
+    return None
+
+
+# The payloads of the "I need urgent help" buttons (actions' "did you mean?" menu).
+URGENT_PAYLOADS = {"/report_emergency": URGENT, "/report_self_harm": CRISIS}
+
+
+def safety_reply(text: str) -> SafetyReply | None:
+    """The urgent-care or crisis reply when the message describes one, else None."""
+    flag = assess(text)
+    kind = URGENT_PAYLOADS.get(text.strip()) or (
+        None if flag is None else CRISIS if flag.kind == "crisis" else URGENT
+    )
+    if kind is None:
+        return None
+    clinic = load_clinic()
+    if kind == CRISIS:
+        return SafetyReply(CRISIS, replies.crisis_support(clinic))
+    return SafetyReply(URGENT, replies.urgent_care_advice(clinic))

@@ -1,0 +1,95 @@
+"""The clinic's details and safety numbers, read once from clinic.yml.
+
+None of them is in the article: until the clinic provides them they are marked
+placeholders ("[PLACEHOLDER: ...]"), never guessed values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from runtime.settings import CLINIC_FILE
+
+PLACEHOLDER_MARK = "[PLACEHOLDER"
+
+
+REQUIRED = (
+    "name",
+    "phone",
+    "address",
+    "booking_url",
+    "emergency_number",
+    "privacy_notice_url",
+)
+
+
+@dataclass(frozen=True)
+class CrisisLine:
+    region: str
+    contact: str
+
+
+@dataclass(frozen=True)
+class Clinic:
+    name: str
+    phone: str
+    address: str
+    booking_url: str
+    emergency_number: str = "[PLACEHOLDER: local emergency number]"
+    privacy_notice_url: str = "[PLACEHOLDER: privacy notice URL]"
+    crisis_lines: tuple[CrisisLine, ...] = ()
+
+    @property
+    def contact_lines(self) -> str:
+        return f"Phone: {self.phone}\nAddress: {self.address}\nBook online: {self.booking_url}"
+
+    @property
+    def crisis_lines_text(self) -> str:
+        return "\n".join(f"{line.region}: {line.contact}" for line in self.crisis_lines)
+
+    def placeholders(self) -> list[str]:
+        """The settings that are still placeholders, by name."""
+        values = {key: getattr(self, key) for key in REQUIRED}
+        for index, line in enumerate(self.crisis_lines):
+            values[f"crisis_lines[{index}]"] = f"{line.region} {line.contact}"
+        return [key for key, value in values.items() if PLACEHOLDER_MARK in value]
+
+
+@lru_cache(maxsize=1)
+def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    missing = [key for key in REQUIRED if not str(data.get(key) or "").strip()]
+    lines = data.get("crisis_lines") or []
+    if (
+        not isinstance(lines, list)
+        or not lines
+        or not all(
+            isinstance(line, dict)
+            and str(line.get("region") or "").strip()
+            and str(line.get("contact") or "").strip()
+            for line in lines
+        )
+    ):
+        missing.append("crisis_lines (a list of {region, contact})")
+    if missing:
+        raise ValueError(
+            f"{path} lacks {missing}: fill them in or keep the [PLACEHOLDER: ...] markers"
+        )
+    return Clinic(
+        **{key: str(data[key]).strip() for key in REQUIRED},
+        crisis_lines=tuple(
+            CrisisLine(str(line["region"]).strip(), str(line["contact"]).strip()) for line in lines
+        ),
+    )
+
+
+def retention_days(path: Path = CLINIC_FILE) -> int:
+    """How long an idle conversation is kept (clinic.yml), in whole days."""
+    days = (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("retention_days")
+    if not isinstance(days, int) or isinstance(days, bool) or days < 1:
+        raise SystemExit(f"{path}: retention_days must be a whole number of days (>= 1)")
+    return days

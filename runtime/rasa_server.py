@@ -1,0 +1,33 @@
+"""The Rasa server process: Rasa's own command line, with the project's overrides applied.
+
+`python -m runtime.rasa_server run ...` takes the same arguments as `rasa run`. This is
+the one place runtime/rasa_compat.py is applied, so the overrides are in effect exactly
+in the processes that serve patients, and never as a side effect of an import.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+from rasa.__main__ import main as rasa_main
+
+from runtime import rasa_compat
+
+
+def main() -> None:
+    rasa_compat.apply()
+    # The JWT secret of Rasa's HTTP API comes from the environment and is handed to
+    # Rasa's argument parser here: on the command line, `ps` would show it to anyone.
+    secret = os.environ.get("RASA_JWT_SECRET", "")
+    if "--enable-api" in sys.argv and secret and "--jwt-secret" not in sys.argv:
+        sys.argv += ["--jwt-secret", secret]
+    # Rasa configures logging only inside its main(), so this stable line goes straight
+    # to the server log: tests read it to prove the overrides run in the real server.
+    overrides = ",".join(rasa_compat.in_effect())
+    print(f"rasa_compat.applied overrides={overrides}", file=sys.stderr, flush=True)
+    rasa_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,1 +1,0 @@
-"""Where conversations are kept: the tracker store named in endpoints.yml."""

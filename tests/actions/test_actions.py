@@ -1,0 +1,160 @@
+"""Actions called the way the action server calls them, with a collecting dispatcher."""
+
+from rasa_sdk import Tracker
+from rasa_sdk.events import SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions.actions import (
+    ActionAnswerFromArticle,
+    ActionAnswerPersonalMedical,
+    ActionClarifyQuestion,
+    ActionExplainOutOfScope,
+    ActionGiveUrgentCareAdvice,
+    ActionShareClinicContact,
+)
+from content.article import load_article
+from content.clinic import load_clinic
+from content.replies import DISCLAIMER
+
+ARTICLE = load_article()
+
+
+def tracker(intent, entities=(), slots=None, ranking=None, text="..."):
+    message = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.9},
+        "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
+        "entities": [{"entity": label, "value": value} for label, value in entities],
+    }
+    return Tracker("patient", slots or {}, message, [], False, None, {}, "action_listen")
+
+
+def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = action.run(dispatcher, tracker, {})
+    return dispatcher.messages, events
+
+
+def test_what_is_question_answers_the_definition_with_disclaimer():
+    messages, events = run(ActionAnswerFromArticle(), tracker("ask_what_is"))
+    assert len(messages) == 1
+    text = messages[0]["text"]
+    assert text.startswith(ARTICLE.passage("what_is.p1").text)
+    assert text.endswith(DISCLAIMER) and "not medical advice" in text
+    assert events == [SlotSet("current_section", "what_is")]
+
+
+def test_coffee_question_answers_caffeine_bullet_with_disclaimer_and_whole_section_button():
+    messages, _ = run(
+        ActionAnswerFromArticle(), tracker("ask_avoid_before", [("substance", "caffeine")])
+    )
+    text = messages[0]["text"]
+    assert "Reduce caffeine intake in the 24 hours before your treatment." in text
+    assert "Gingko" not in text
+    assert text.endswith(DISCLAIMER)
+    assert messages[0]["buttons"] == [
+        {
+            "title": "Show the whole section: What to avoid before",
+            "payload": '/show_section{"section": "avoid_before"}',
+        }
+    ]
+
+
+def test_and_after_uses_the_section_of_the_previous_answer():
+    messages, events = run(
+        ActionAnswerFromArticle(),
+        tracker("ask_followup", [("timing", "after")], slots={"current_section": "avoid_before"}),
+    )
+    assert ARTICLE.passage("aftercare.item1").text in messages[0]["text"]
+    assert events == [SlotSet("current_section", "aftercare")]
+
+
+def test_followup_without_any_context_is_declined_not_guessed():
+    messages, events = run(ActionAnswerFromArticle(), tracker("ask_followup"))
+    assert "I can only answer questions about mesotherapy" in messages[0]["text"]
+    assert events == []
+
+
+def test_personal_medical_question_refers_to_a_professional_and_quotes_the_article():
+    messages, _ = run(
+        ActionAnswerPersonalMedical(),
+        tracker("ask_personal_medical", [("substance", "blood thinners")]),
+    )
+    text = messages[0]["text"]
+    assert "Please ask a qualified healthcare professional" in text
+    assert ARTICLE.passage("suitability.overall_health").text in text
+    assert text.endswith(DISCLAIMER)
+    assert not any(word in text.lower().split() for word in ("yes", "yes,", "no", "no,"))
+
+
+def test_urgent_care_advice_names_emergency_services_and_no_article_text():
+    messages, _ = run(ActionGiveUrgentCareAdvice(), tracker("report_emergency"))
+    text = messages[0]["text"]
+    assert f"call {load_clinic().emergency_number} now" in text
+    assert "local emergency number" in text and "emergency department" in text
+    assert not any(p.text in text for p in ARTICLE.passages.values())
+    assert "Book online" not in text
+
+
+def test_out_of_scope_is_honest_suggests_questions_and_gives_the_clinic_contact():
+    messages, _ = run(ActionExplainOutOfScope(), tracker("out_of_scope"))
+    text = messages[0]["text"]
+    assert "I can only answer questions about mesotherapy from the clinic's guide" in text
+    assert load_clinic().phone in text
+    assert 2 <= len(messages[0]["buttons"]) <= 3
+    assert not any(p.text in text for p in ARTICLE.passages.values())
+
+
+def test_contact_reply_uses_the_clinic_file_and_keeps_placeholders_marked():
+    messages, _ = run(ActionShareClinicContact(), tracker("ask_contact"))
+    clinic = load_clinic()
+    assert clinic.name == "Citidrips"
+    for value in (clinic.phone, clinic.address, clinic.booking_url):
+        assert value in messages[0]["text"]
+
+
+def test_unclear_message_offers_top_candidates_and_keeps_its_entities():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "ask_aftercare", "confidence": 0.40},
+        {"name": "greet", "confidence": 0.3},
+        {"name": "ask_avoid_before", "confidence": 0.2},
+        {"name": "ask_preparation", "confidence": 0.05},
+    ]
+    messages, _ = run(
+        ActionClarifyQuestion(),
+        tracker("nlu_fallback", [("substance", "coffee")], ranking=ranking),
+    )
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert messages[0]["text"].startswith("Sorry, I'm not sure I understood. Did you mean")
+    assert payloads == [
+        '/ask_aftercare{"substance": "caffeine"}',
+        '/ask_avoid_before{"substance": "caffeine"}',
+        "/out_of_scope",
+    ]
+
+
+def test_unclear_message_with_no_plausible_candidate_is_declined():
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.45},
+        {"name": "out_of_scope", "confidence": 0.4},
+    ]
+    messages, _ = run(ActionClarifyQuestion(), tracker("nlu_fallback", ranking=ranking))
+    assert "I can only answer questions about mesotherapy" in messages[0]["text"]
+
+
+def test_a_possible_emergency_is_offered_first_as_urgent_help():
+    ranking = [
+        {"name": "report_emergency", "confidence": 0.8},
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "ask_bruising", "confidence": 0.15},
+    ]
+    messages, _ = run(
+        ActionClarifyQuestion(),
+        tracker("nlu_fallback", [("substance", "coffee")], ranking=ranking),
+    )
+    assert messages[0]["text"].startswith("I want to be sure you are safe.")
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    # The urgent payload carries no entities: the channels answer it themselves.
+    assert payloads[0] == "/report_emergency"
+    assert '/ask_bruising{"substance": "caffeine"}' in payloads

@@ -1,0 +1,178 @@
+"""Every channel at once, as credentials.channels.yml turns them on.
+
+The credentials-file tests build the channels as Rasa does from that file; the last
+three tests (marked `server`) go through a real Rasa server and action server started
+with it, every provider API pointed at the local recorder.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+import requests
+import yaml
+from rasa.core.channels.channel import InputChannel
+from rasa.shared.exceptions import RasaException
+
+from channels.formatting import NUMBERED_INTRO, TWILIO_SMS_LIMIT
+from channels.signatures import hub_signature_256, twilio_signature
+from content.replies import DISCLAIMER
+from runtime.settings import HOST
+from tests.channels.harness import (
+    ARTICLE,
+    CHANNEL_ENV,
+    CHANNELS_FILE,
+    FB_SECRET,
+    TELEGRAM_SECRET,
+    TWILIO_PUBLIC_URL,
+    TWILIO_TOKEN,
+    ProviderAPI,
+    channels_credentials,
+    messenger_batch,
+    messenger_event,
+    sms,
+    telegram_update,
+    words,
+)
+from tests.conftest import make_stack
+
+# --- the credentials file ----------------------------------------------------------------------
+
+
+def load_channels_file() -> list[InputChannel]:
+    from rasa.core.run import create_http_input_channels
+
+    return create_http_input_channels(None, str(CHANNELS_FILE))
+
+
+def test_credentials_file_turns_on_every_channel_with_secrets_from_the_environment(monkeypatch):
+    for name, value in CHANNEL_ENV.items():
+        monkeypatch.setenv(name, value)
+    channels = {c.name(): c for c in load_channels_file()}
+    assert set(channels) == {"rest", "twilio", "telegram", "facebook"}
+    assert channels["twilio"].auth_token == TWILIO_TOKEN
+    assert channels["twilio"].webhook_url == TWILIO_PUBLIC_URL
+    assert channels["telegram"].secret_token == TELEGRAM_SECRET
+    assert channels["telegram"].webhook_url == "https://clinic.example/webhooks/telegram/webhook"
+    assert channels["facebook"].fb_secret == FB_SECRET
+
+
+def test_credentials_file_holds_no_secret_itself():
+    # BaseLoader: plain strings, without Rasa's ${VAR} expansion.
+    credentials = yaml.load(CHANNELS_FILE.read_text(), Loader=yaml.BaseLoader)
+    messaging = {
+        name: settings
+        for name, settings in credentials.items()
+        if name != "channels.rest.GuardedRestInput"
+    }
+    assert len(messaging) == 3
+    values = [value for settings in messaging.values() for value in settings.values()]
+    assert all(re.fullmatch(r"\$\{[A-Z_]+\}(/[\w/]+)?", value) for value in values), values
+
+
+def test_credentials_file_fails_when_a_secret_is_unset(monkeypatch):
+    for name, value in CHANNEL_ENV.items():
+        monkeypatch.setenv(name, value)
+    monkeypatch.delenv("TWILIO_AUTH_TOKEN")
+    with pytest.raises(RasaException, match="TWILIO_AUTH_TOKEN"):
+        load_channels_file()
+
+
+# --- through a real Rasa server ------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def channel_server(tmp_path_factory):
+    provider = ProviderAPI()
+    credentials = tmp_path_factory.mktemp("channel-credentials") / "credentials.yml"
+    credentials.write_text(yaml.safe_dump(channels_credentials(provider.url)))
+    with make_stack(tmp_path_factory, "channels", RASA_CREDENTIALS=str(credentials)) as stack:
+        yield f"http://{HOST}:{stack.rasa_port}/webhooks", provider
+    provider.close()
+
+
+@pytest.mark.server
+def test_real_server_twilio_sms_numbered_options_and_2_picks_the_option(channel_server):
+    base, provider = channel_server
+    patient = "+15550007777"
+
+    def send(text: str, sign: bool = True) -> requests.Response:
+        params = sms(text, sender=patient)
+        headers = (
+            {"X-Twilio-Signature": twilio_signature(TWILIO_TOKEN, TWILIO_PUBLIC_URL, params)}
+            if sign
+            else {}
+        )
+        return requests.post(f"{base}/twilio/webhook", data=params, headers=headers, timeout=60)
+
+    response, calls = provider.calls_during(
+        lambda: send("Can I drink coffee before my session?", sign=False)
+    )
+    assert response.status_code == 403 and calls == []
+
+    response, calls = provider.calls_during(lambda: send("Can I drink coffee before my session?"))
+    assert response.status_code == 200
+    bodies = [m["Body"] for m in calls.twilio_messages()]
+    text = "\n\n".join(bodies)
+    assert ARTICLE.passage("avoid_before.item2").text in text and DISCLAIMER in text
+    assert f"{NUMBERED_INTRO}\n1. Show the whole section" in text
+    assert all(len(b) <= TWILIO_SMS_LIMIT for b in bodies)
+
+    response, calls = provider.calls_during(lambda: send("1"))
+    assert response.status_code == 200
+    bodies = [m["Body"] for m in calls.twilio_messages()]
+    assert all(len(b) <= TWILIO_SMS_LIMIT for b in bodies)
+    section = words(ARTICLE.section("avoid_before").full_text())
+    assert words(" ".join(bodies))[: len(section)] == section  # option 1: the whole section
+    assert DISCLAIMER in "\n\n".join(bodies)
+
+
+@pytest.mark.server
+def test_real_server_telegram_registers_its_webhook_and_answers_with_the_secret_token(
+    channel_server,
+):
+    base, provider = channel_server
+    [registration] = provider.telegram("setWebhook")
+    assert registration == {
+        "url": "https://clinic.example/webhooks/telegram/webhook",
+        "secret_token": TELEGRAM_SECRET,
+        "allowed_updates": '["message", "edited_message", "callback_query"]',
+    }
+
+    def send(secret: str) -> requests.Response:
+        return requests.post(
+            f"{base}/telegram/webhook",
+            json=telegram_update("What is mesotherapy?", chat_id=99),
+            headers={"X-Telegram-Bot-Api-Secret-Token": secret},
+            timeout=60,
+        )
+
+    response, calls = provider.calls_during(lambda: send("guess"))
+    assert response.status_code == 403 and calls == []
+    response, calls = provider.calls_during(lambda: send(TELEGRAM_SECRET))
+    assert response.status_code == 200
+    text = "\n\n".join(m["text"] for m in calls.telegram("sendMessage"))
+    assert ARTICLE.passage("what_is.p1").text in text and text.endswith(DISCLAIMER)
+
+
+@pytest.mark.server
+def test_real_server_messenger_answers_a_signed_message(channel_server):
+    base, provider = channel_server
+    body = json.dumps(
+        messenger_batch(messenger_event("What is mesotherapy?", sender="psid-99"))
+    ).encode()
+
+    def send(signature: str) -> requests.Response:
+        headers = {"Content-Type": "application/json", "X-Hub-Signature-256": signature}
+        return requests.post(f"{base}/facebook/webhook", data=body, headers=headers, timeout=60)
+
+    response, calls = provider.calls_during(lambda: send(hub_signature_256("wrong-secret", body)))
+    assert response.status_code == 403 and calls == []
+    response, calls = provider.calls_during(lambda: send(hub_signature_256(FB_SECRET, body)))
+    assert response.status_code == 200
+    texts = [m["message"]["text"] for m in calls.messenger_messages()]
+    assert ARTICLE.passage("what_is.p1").text in "\n\n".join(texts) and DISCLAIMER in "\n\n".join(
+        texts
+    )

@@ -1,0 +1,46 @@
+"""The NLU guard (nlp/red_flag_guard.py): the matcher decides what is an emergency."""
+
+from __future__ import annotations
+
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from nlp.red_flag_guard import RedFlagGuard
+
+
+def classified(text: str, intent: str, confidence: float = 0.9) -> Message:
+    message = Message(data={TEXT: text})
+    message.set(INTENT, {"name": intent, "confidence": confidence})
+    message.set(
+        INTENT_RANKING_KEY,
+        [{"name": intent, "confidence": confidence}, {"name": "ask_areas", "confidence": 0.05}],
+    )
+    return message
+
+
+def guarded(message: Message) -> Message:
+    return RedFlagGuard().process([message])[0]
+
+
+def test_a_described_emergency_overrides_any_intent():
+    message = guarded(classified("my throat is closing and I can't breathe", "ask_aftercare"))
+    assert message.get(INTENT) == {"name": "report_emergency", "confidence": 1.0}
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "report_emergency"
+
+
+def test_self_harm_becomes_the_crisis_intent():
+    message = guarded(classified("i want to kill myself", "out_of_scope"))
+    assert message.get(INTENT)["name"] == "report_self_harm"
+
+
+def test_the_classifier_alone_cannot_raise_the_alarm_it_asks_instead():
+    # DIET fires on calm questions that share an emergency's words.
+    message = guarded(classified("could I faint from the needles?", "report_emergency"))
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    # The ranking keeps report_emergency, so "did you mean?" offers urgent help first.
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "report_emergency"
+
+
+def test_ordinary_questions_are_left_alone():
+    message = guarded(classified("what should I avoid before?", "ask_avoid_before"))
+    assert message.get(INTENT)["name"] == "ask_avoid_before"

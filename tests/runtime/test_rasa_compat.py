@@ -1,0 +1,95 @@
+"""The overrides of Rasa's internals (runtime/rasa_compat.py) are guarded and in effect."""
+
+from __future__ import annotations
+
+import importlib.metadata
+
+import pytest
+import rasa.core.actions.action as rasa_action
+from jsonschema import ValidationError, validators
+
+from runtime import rasa_compat
+
+
+@pytest.fixture
+def applied(monkeypatch):
+    """apply() in this process, undone afterwards (monkeypatch restores the originals)."""
+    monkeypatch.setattr(
+        rasa_action.RemoteAction,
+        "_validate_action_result",
+        rasa_action.RemoteAction._validate_action_result,
+    )
+    monkeypatch.setattr(
+        rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT
+    )
+    rasa_compat.apply()
+
+
+def schema_checks(monkeypatch) -> list[int]:
+    """Counts the meta-schema checks of Rasa's action-response schema from now on."""
+    schema = rasa_action.RemoteAction.action_response_format_spec()
+    validator_class = validators.validator_for(schema)
+    calls: list[int] = []
+    original = validator_class.check_schema.__func__
+
+    def counting(cls, *args, **kwargs):
+        calls.append(1)
+        return original(cls, *args, **kwargs)
+
+    monkeypatch.setattr(validator_class, "check_schema", classmethod(counting))
+    return calls
+
+
+VALID = {"events": [{"event": "slot", "name": "x", "value": 1}], "responses": []}
+
+
+def test_action_responses_are_validated_without_checking_the_schema_each_time(
+    applied, monkeypatch
+):
+    calls = schema_checks(monkeypatch)
+    action = rasa_action.RemoteAction("action_answer_from_article", None)
+    for _ in range(3):
+        assert action._validate_action_result(VALID)
+    # Stock Rasa checks the schema against its meta-schema on every answer.
+    assert calls == []
+
+
+def test_invalid_action_responses_are_still_refused(applied):
+    action = rasa_action.RemoteAction("action_answer_from_article", None)
+    with pytest.raises(ValidationError, match="Failed to validate Action server response"):
+        action._validate_action_result({"events": [{"no_event_key": 1}]})
+
+
+def test_the_action_server_timeout_is_bounded(applied):
+    assert rasa_action.DEFAULT_REQUEST_TIMEOUT == rasa_compat.ACTION_SERVER_TIMEOUT_SECONDS
+    assert rasa_compat.in_effect() == ["validator_built_once", "action_timeout"]
+
+
+def test_nothing_is_in_effect_before_apply():
+    # Importing the module must not patch anything: only runtime/rasa_server.py applies.
+    assert rasa_compat.in_effect() == []
+
+
+def test_apply_refuses_another_rasa_version(monkeypatch):
+    real_version = importlib.metadata.version
+    monkeypatch.setattr(
+        importlib.metadata,
+        "version",
+        lambda name: "3.7.0" if name == "rasa" else real_version(name),
+    )
+    with pytest.raises(rasa_compat.IncompatibleRasa, match="written for rasa 3.6.21, found 3.7.0"):
+        rasa_compat.apply()
+    assert rasa_compat.in_effect() == []
+
+
+def test_apply_refuses_when_a_target_is_gone(monkeypatch):
+    monkeypatch.delattr(rasa_action.RemoteAction, "_validate_action_result")
+    with pytest.raises(rasa_compat.IncompatibleRasa, match="no longer exists"):
+        rasa_compat.check()
+
+
+@pytest.mark.server
+def test_the_running_rasa_server_has_every_override_in_effect(stack, patient):
+    assert patient.text("What is mesotherapy?")  # a custom-action answer went through
+    log = (stack.log_dir / "rasa.log").read_text(encoding="utf-8", errors="replace")
+    assert "rasa_compat.applied overrides=validator_built_once,action_timeout" in log
