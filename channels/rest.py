@@ -67,6 +67,9 @@ def widget_settings() -> dict[str, Any]:
 
 # How long an urgent reply waits for Rasa to record its turn, at most.
 RECORD_WAIT_SECONDS = 0.5
+# How long a deletion waits for the conversation's turns still being stored (a turn of a
+# slow action server is bounded by runtime/rasa_compat.py's action timeout).
+FORGET_WAIT_SECONDS = 25.0
 
 # Built once: it is sent exactly when the server is slow or failing.
 UNAVAILABLE_REPLY = unavailable_reply(load_clinic())
@@ -107,6 +110,9 @@ class GuardedRestInput(RestInput):
         self.sender_limiter = RateLimiter.parse(limits.rate_limit_per_sender)
         self.ip_limiter = RateLimiter.parse(limits.rate_limit_per_ip)
         self._background: set = set()
+        # Turns still being stored, by sender: a deletion waits for them, or they would
+        # write the conversation back after it was deleted.
+        self._turns_of: dict[str, set[asyncio.Future[Any]]] = {}
 
     def _parse(
         self, request: Request, needs_message: bool = True
@@ -163,8 +169,16 @@ class GuardedRestInput(RestInput):
         turn = asyncio.ensure_future(on_new_message(message))
         # Keep a reference so the turn finishes and is stored even after we answered.
         self._background.add(turn)
+        self._turns_of.setdefault(sender, set()).add(turn)
         turn.add_done_callback(self._finish_turn)
+        turn.add_done_callback(lambda done: self._forget_turn(sender, done))
         return turn
+
+    def _forget_turn(self, sender: str, turn: asyncio.Future[Any]) -> None:
+        turns = self._turns_of.get(sender, set())
+        turns.discard(turn)
+        if not turns:
+            self._turns_of.pop(sender, None)
 
     def _finish_turn(self, turn: asyncio.Future[Any]) -> None:
         self._background.discard(turn)
@@ -196,6 +210,9 @@ class GuardedRestInput(RestInput):
             engine = conversation_engine(request.app)
             if engine is None:
                 return error(503, "Conversations are not kept in a database here.")
+            pending = list(self._turns_of.get(parsed["sender"], ()))
+            if pending:
+                await asyncio.wait(pending, timeout=FORGET_WAIT_SECONDS)
             await asyncio.to_thread(erase, engine, conversation_id(parsed["sender"]))
             logger.info("rest.conversation.forgotten")
             return response.json({"deleted": True})

@@ -192,7 +192,9 @@ class ProdStack:
             TRACKER_DB_PORT=str(s.pg_port),
             TRACKER_DB_NAME=os.environ.get("TRACKER_DB_NAME", "rasa"),
             TRACKER_DB_USER=os.environ.get("TRACKER_DB_USER", "rasa"),
-            TRACKER_DB_SSLMODE=os.environ.get("TRACKER_DB_SSLMODE", "prefer"),
+            TRACKER_DB_SSLMODE=database_sslmode(
+                os.environ.get("TRACKER_DB_HOST", HOST), os.environ.get("TRACKER_DB_SSLMODE")
+            ),
             LOCK_STORE_HOST=os.environ.get("LOCK_STORE_HOST", HOST),
             LOCK_STORE_PORT=str(s.redis_port),
             LOCK_STORE_DB=os.environ.get("LOCK_STORE_DB", "1"),
@@ -321,6 +323,27 @@ class ProdStack:
             self.retention.stop()
         if services:
             self.stop_services()
+
+
+LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
+VERIFIED_SSLMODES = ("verify-ca", "verify-full")
+
+
+def database_sslmode(host: str, requested: str | None) -> str:
+    """PostgreSQL's sslmode: conversations are health data, so a database on another host
+    is reached only over TLS with a verified server certificate (libpq's default, "prefer",
+    falls back to plain text and trusts any certificate)."""
+    remote = not (host in LOOPBACK_HOSTS or host.startswith("/"))
+    if not remote:
+        return requested or "prefer"
+    if requested is None:
+        return "verify-full"
+    if requested not in VERIFIED_SSLMODES:
+        raise SystemExit(
+            f"TRACKER_DB_SSLMODE={requested} for the database at {host}: a remote database "
+            "needs verify-full (or verify-ca) and its CA certificate (PGSSLROOTCERT)."
+        )
+    return requested
 
 
 def main() -> int:

@@ -9,6 +9,12 @@
  * Bot URL: a `?bot=` parameter on the page URL (only on pages served from this machine,
  * for development and tests), else data-bot-url, else the page's host on port 5005.
  *
+ * Safety and privacy facts (emergency number, privacy notice, retention) come from the
+ * bot's GET /webhooks/rest/clinic when the panel first opens. Until it answers, or if it
+ * cannot, the widget uses these optional attributes, else generic wording:
+ *   data-emergency-number="112" data-privacy-notice-url="https://…" data-retention-days="30"
+ * Never put a guessed number here: a wrong emergency number is worse than none.
+ *
  * Safety rule of this file: text from the bot or the user never goes through innerHTML.
  * Every node is built with createElement/textContent, so markup in an answer shows as
  * literal text.
@@ -28,6 +34,10 @@
   const FULL_SCREEN_QUERY = "(max-width: 480px)";
   // The bot appends its disclaimer as the last paragraph; this phrase is always in it.
   const DISCLAIMER_MARKER = "not medical advice";
+  const CLINIC_TIMEOUT_MS = 10000;
+  // A setting longer than this is not a phone number or an address: shorten it.
+  const MAX_SETTING_LENGTH = 300;
+  // The widget's own texts; each ends with where to get urgent help (emergencySentence).
   const UNREACHABLE_TEXT =
     "Sorry, I can't reach the assistant right now. Please try again in a moment " +
     "or contact the clinic directly.";
@@ -36,6 +46,19 @@
   const NO_ANSWER_TEXT =
     "Sorry, I don't have an answer for that right now. Please try rephrasing your " +
     "question or contact the clinic directly.";
+  const DELETED_TEXT = "Conversation deleted. Anything you type now starts a new conversation.";
+  const DELETE_FAILED_TEXT =
+    "Sorry, the conversation could not be deleted right now. It is still here: " +
+    "please try again in a moment.";
+  // How the widget shows the channel's safety replies (REST `custom.kind`). A Map, so a
+  // stored kind such as "constructor" finds nothing.
+  const SAFETY_KINDS = new Map([
+    ["urgent", { heading: "Urgent: get help now", icon: "!" }],
+    ["crisis", { heading: "You are not alone", icon: "\u2665" }],
+  ]);
+  // A phone number in a safety text: 3+ digits, optionally with +, spaces and dashes
+  // ("112", "999", "+44 20 7946 0000"). Placeholders have no digits and stay text.
+  const PHONE_PATTERN = /(?<![\w+-])\+?\d(?:[ -]?\d){2,}(?![\w-])/g;
   // Only plain http(s) addresses become links; trailing sentence punctuation stays text.
   const URL_PATTERN = /\bhttps?:\/\/[^\s<>"'()[\]{}]+/gi;
   const TRAILING_PUNCTUATION = /[.,;:!?]+$/;
@@ -54,6 +77,12 @@
     return {
       botUrl: resolveBotUrl(data.botUrl),
       clinicName,
+      // Fallbacks until (or unless) the bot's /clinic answers.
+      safety: {
+        emergencyNumber: settingText(data.emergencyNumber),
+        privacyNoticeUrl: settingText(data.privacyNoticeUrl),
+        retentionDays: settingDays(data.retentionDays),
+      },
       primaryColor: parseHexColor(data.primaryColor) || parseHexColor(DEFAULT_PRIMARY),
       styleUrl: SCRIPT && SCRIPT.src ? new URL("widget.css", SCRIPT.src).href : "widget.css",
     };
@@ -87,6 +116,21 @@
     } catch (error) {
       return null;
     }
+  }
+
+  /** A non-empty, trimmed, bounded string, else null. Shown as given, never as markup. */
+  function settingText(value) {
+    if (typeof value !== "string") return null;
+    const text = value.trim();
+    return text ? text.slice(0, MAX_SETTING_LENGTH) : null;
+  }
+
+  /** A whole number of days (1 to 100 years), else null. */
+  function settingDays(value) {
+    const text = typeof value === "number" ? String(value) : typeof value === "string" ? value.trim() : "";
+    if (!/^\d{1,5}$/.test(text)) return null;
+    const days = Number(text);
+    return days >= 1 && days <= 36500 ? days : null;
   }
 
   function parseHexColor(value) {
@@ -127,6 +171,13 @@
         window.sessionStorage.setItem(STORAGE_PREFIX + key, JSON.stringify(value));
       } catch (error) {
         /* history is a convenience, never a reason to fail */
+      }
+    },
+    remove(key) {
+      try {
+        window.sessionStorage.removeItem(STORAGE_PREFIX + key);
+      } catch (error) {
+        /* nothing stored, nothing to remove */
       }
     },
   };
@@ -194,6 +245,7 @@
 
   const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
   const ICON_CLOSE = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
+  const ICON_DELETE = "M9 3h6l1 2h4v2H4V5h4l1-2zM6 9h12l-1 11a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2L6 9z";
 
   // ---------------------------------------------------------------- rendering bot text
 
@@ -202,29 +254,49 @@
     return !PARAGRAPH_BREAK.test(text) && text.toLowerCase().includes(DISCLAIMER_MARKER);
   }
 
-  /** Text with http(s) URLs turned into safe links that open in a new tab. */
-  function linkify(text) {
+  /**
+   * Text with http(s) URLs turned into safe links that open in a new tab and, when
+   * `phones` is set, phone numbers into tel: links.
+   */
+  function linkify(text, phones = false) {
     const nodes = [];
     let consumed = 0;
+    const plain = (part) => (phones ? phoneLinks(part) : [part]);
     for (const match of text.matchAll(URL_PATTERN)) {
       const url = match[0].replace(TRAILING_PUNCTUATION, "");
       const href = httpUrl(url);
       if (!href) continue;
-      nodes.push(text.slice(consumed, match.index));
-      nodes.push(
-        el("a", { href: new URL(url).href, target: "_blank", rel: "noopener noreferrer" }, [
-          url,
-          visuallyHidden(" (opens in a new tab)"),
-        ])
-      );
+      nodes.push(...plain(text.slice(consumed, match.index)));
+      nodes.push(externalLink(new URL(url).href, url));
       consumed = match.index + url.length;
+    }
+    nodes.push(...plain(text.slice(consumed)));
+    return nodes;
+  }
+
+  function externalLink(href, text) {
+    return el("a", { href, target: "_blank", rel: "noopener noreferrer" }, [
+      text,
+      visuallyHidden(" (opens in a new tab)"),
+    ]);
+  }
+
+  /** Text with every phone number a tel: link (one tap to call on a phone). */
+  function phoneLinks(text) {
+    const nodes = [];
+    let consumed = 0;
+    for (const match of text.matchAll(PHONE_PATTERN)) {
+      nodes.push(text.slice(consumed, match.index));
+      const number = match[0];
+      nodes.push(el("a", { className: "cdw-tel", href: `tel:${number.replace(/[ -]/g, "")}`, text: number }));
+      consumed = match.index + number.length;
     }
     nodes.push(text.slice(consumed));
     return nodes;
   }
 
   /** One paragraph: runs of "- " lines become a list, other lines a <p> with line breaks. */
-  function renderParagraph(paragraph) {
+  function renderParagraph(paragraph, phones = false) {
     const blocks = [];
     let list = null;
     let textBlock = null;
@@ -232,25 +304,26 @@
       if (BULLET.test(line)) {
         textBlock = null;
         list = list || blocks[blocks.push(el("ul")) - 1];
-        list.append(el("li", {}, linkify(line.replace(BULLET, ""))));
+        list.append(el("li", {}, linkify(line.replace(BULLET, ""), phones)));
       } else if (line.trim()) {
         list = null;
         if (textBlock) textBlock.append(el("br"));
         textBlock = textBlock || blocks[blocks.push(el("p")) - 1];
-        textBlock.append(...linkify(line));
+        textBlock.append(...linkify(line, phones));
       }
     }
     return blocks;
   }
 
   /** The bot's text as an answer element plus, if it ends with one, a disclaimer element. */
-  function renderBotText(text) {
+  function renderBotText(text, phones = false) {
     const paragraphs = text.split(PARAGRAPH_BREAK).map((p) => p.trim()).filter(Boolean);
     const last = paragraphs[paragraphs.length - 1] || "";
     const disclaimer = isDisclaimer(last) ? paragraphs.pop() : null;
     const nodes = [];
     if (paragraphs.length) {
-      nodes.push(el("div", { className: "cdw-text" }, paragraphs.flatMap(renderParagraph)));
+      const blocks = paragraphs.flatMap((paragraph) => renderParagraph(paragraph, phones));
+      nodes.push(el("div", { className: "cdw-text" }, blocks));
     }
     if (disclaimer) {
       nodes.push(
@@ -270,13 +343,21 @@
   // ---------------------------------------------------------------- the widget
 
   function createWidget(config) {
-    const sender = senderId();
+    let sender = senderId();
     const webhookUrl = `${config.botUrl}/webhooks/rest/webhook`;
+    const clinicUrl = `${config.botUrl}/webhooks/rest/clinic`;
+    const forgetUrl = `${config.botUrl}/webhooks/rest/forget`;
+    // What the intro and the widget's own notices say: the script tag's attributes until
+    // the bot's /clinic answers (fetched once, when the panel first opens).
+    const safety = { ...config.safety };
+    let clinicRequested = false;
+    let deleting = false;
     let entries = loadEntries();
     // Requests go out one after the other so answers arrive in the order asked.
     let queue = Promise.resolve();
 
     const ui = buildUi();
+    renderIntro();
     entries.forEach((entry) => ui.log.append(renderEntry(entry)));
     wireEvents();
     setOpen(storage.get("open", false) === true, false);
@@ -300,12 +381,8 @@
         ]),
         closeButton,
       ]);
-      const intro = el("p", {
-        className: "cdw-intro",
-        text:
-          `Hello! Ask me about mesotherapy at ${config.clinicName}: what it is, which areas it ` +
-          "treats, how to prepare and what to do afterwards.",
-      });
+      // Filled by renderIntro: who answers, where urgent help is, what is stored.
+      const intro = el("div", { className: "cdw-intro", id: "cdw-intro" });
       const log = el("div", {
         className: "cdw-log",
         role: "log",
@@ -321,6 +398,29 @@
       ]);
       typing.hidden = true;
       const body = el("div", { className: "cdw-body" }, [intro, log, typing]);
+
+      // Deleting asks first, inside the widget (a browser dialog would leave the chat).
+      const deleteButton = el("button", { type: "button", className: "cdw-delete" }, [
+        svgIcon(ICON_DELETE),
+        el("span", { text: "Delete this conversation" }),
+      ]);
+      const confirmYes = el("button", { type: "button", className: "cdw-confirm-yes", text: "Yes, delete" });
+      const confirmNo = el("button", { type: "button", className: "cdw-confirm-no", text: "Cancel" });
+      const confirm = el(
+        "div",
+        { className: "cdw-confirm", role: "group", "aria-labelledby": "cdw-confirm-question" },
+        [
+          el("p", {
+            className: "cdw-confirm-question",
+            id: "cdw-confirm-question",
+            text: "Delete this conversation? Its messages are removed from the clinic's server. This cannot be undone.",
+          }),
+          el("div", { className: "cdw-confirm-actions" }, [confirmYes, confirmNo]),
+        ]
+      );
+      confirm.hidden = true;
+      const tools = el("div", { className: "cdw-tools" }, [deleteButton, confirm]);
+
       const input = el("input", {
         type: "text",
         id: "cdw-input",
@@ -334,23 +434,48 @@
         input,
         el("button", { type: "submit", className: "cdw-send" }, [el("span", { text: "Send" })]),
       ]);
-      const panel = el("div", { className: "cdw-panel", id: "cdw-panel", role: "dialog", "aria-label": title }, [
-        header,
-        body,
-        form,
-      ]);
+      // Screen readers read the emergency line and the privacy notice on opening the chat.
+      const panel = el(
+        "div",
+        {
+          className: "cdw-panel",
+          id: "cdw-panel",
+          role: "dialog",
+          "aria-label": title,
+          "aria-describedby": "cdw-emergency cdw-privacy",
+        },
+        [header, body, tools, form]
+      );
       panel.hidden = true;
       const root = el("div", { className: "cdw-root" }, [panel, launcher]);
       root.style.setProperty("--cdw-primary", config.primaryColor);
       root.style.setProperty("--cdw-on-primary", textColorOn(config.primaryColor));
-      return { root, launcher, panel, closeButton, body, log, typing, form, input };
+      return {
+        root,
+        launcher,
+        panel,
+        closeButton,
+        body,
+        intro,
+        log,
+        typing,
+        deleteButton,
+        confirm,
+        confirmYes,
+        confirmNo,
+        form,
+        input,
+      };
     }
 
     function wireEvents() {
       ui.launcher.addEventListener("click", () => setOpen(ui.panel.hidden, true));
       ui.closeButton.addEventListener("click", () => setOpen(false, true));
       ui.panel.addEventListener("keydown", (event) => {
-        if (event.key === "Escape") {
+        if (event.key === "Escape" && !ui.confirm.hidden && ui.confirm.contains(document.activeElement)) {
+          event.preventDefault(); // Escape in the question means "no", not "close the chat"
+          hideConfirm(true);
+        } else if (event.key === "Escape") {
           event.preventDefault();
           setOpen(false, true);
         } else if (event.key === "Tab" && isFullScreen()) {
@@ -362,6 +487,9 @@
         if (send(ui.input.value)) ui.input.value = "";
         ui.input.focus();
       });
+      ui.deleteButton.addEventListener("click", showConfirm);
+      ui.confirmNo.addEventListener("click", () => hideConfirm(true));
+      ui.confirmYes.addEventListener("click", deleteConversation);
     }
 
     /** moveFocus: a user opened/closed the panel, so focus follows (not on page load). */
@@ -371,6 +499,7 @@
       ui.launcher.setAttribute("aria-expanded", String(open));
       storage.set("open", open);
       if (open) {
+        loadClinicOnce();
         scrollToEnd();
         if (moveFocus) ui.input.focus();
       } else if (moveFocus) {
@@ -405,13 +534,105 @@
       ui.body.scrollTop = ui.body.scrollHeight;
     }
 
+    /** Urgent advice is read from its heading, even when it is taller than the panel. */
+    function scrollToStartOf(node) {
+      const offset = node.getBoundingClientRect().top - ui.body.getBoundingClientRect().top;
+      ui.body.scrollTop += offset - 8;
+    }
+
+    // ------------------------------------------------------------ intro and clinic facts
+
+    /**
+     * The first thing the patient sees, before typing anything: an automated assistant,
+     * not for emergencies (and whom to call instead), what is stored and for how long.
+     */
+    function renderIntro() {
+      const days = safety.retentionDays;
+      const kept = days
+        ? ` They are deleted after ${days} ${days === 1 ? "day" : "days"}`
+        : " They are deleted automatically after a limited time";
+      // Only an http(s) address becomes a link; anything else (a placeholder) is text.
+      const notice = httpUrl(safety.privacyNoticeUrl) ? new URL(safety.privacyNoticeUrl).href : null;
+      let noticeNodes = [];
+      if (notice) {
+        noticeNodes = [" ", externalLink(notice, "Read the full privacy notice"), "."];
+      } else if (safety.privacyNoticeUrl) {
+        noticeNodes = [` Full privacy notice: ${safety.privacyNoticeUrl}`];
+      }
+      ui.intro.replaceChildren(
+        el("p", {
+          className: "cdw-welcome",
+          text:
+            `Hello! I'm an automated assistant, not a person. Ask me about mesotherapy at ` +
+            `${config.clinicName}: what it is, which areas it treats, how to prepare and what ` +
+            "to do afterwards.",
+        }),
+        el("p", { className: "cdw-emergency", id: "cdw-emergency" }, [
+          el("strong", { text: "Not for emergencies." }),
+          " ",
+          ...phoneLinks(emergencySentence()),
+        ]),
+        el("p", { className: "cdw-privacy", id: "cdw-privacy" }, [
+          el("strong", { text: "Your privacy:" }),
+          " We store the messages of this conversation so the assistant can answer." +
+            kept +
+            ", and you can delete them at any time with \u201cDelete this conversation\u201d below.",
+          ...noticeNodes,
+        ])
+      );
+    }
+
+    /** "In an emergency, call 112." with the best number known (never a guessed one). */
+    function emergencySentence() {
+      const number = safety.emergencyNumber || "your local emergency number";
+      return `In an emergency, call ${number} now.`;
+    }
+
+    /** The widget's own notices end with where urgent help is. */
+    function withEmergency(text) {
+      return `${text} ${emergencySentence()}`;
+    }
+
+    /** Asks the bot for its safety facts once; on failure the fallbacks stay. */
+    function loadClinicOnce() {
+      if (clinicRequested) return;
+      clinicRequested = true;
+      fetchJson(clinicUrl, { method: "GET" }, CLINIC_TIMEOUT_MS)
+        .then((facts) => {
+          if (!facts || typeof facts !== "object" || Array.isArray(facts)) return;
+          const before = JSON.stringify(safety);
+          safety.emergencyNumber = settingText(facts.emergency_number) || safety.emergencyNumber;
+          safety.privacyNoticeUrl = settingText(facts.privacy_notice_url) || safety.privacyNoticeUrl;
+          safety.retentionDays = settingDays(facts.retention_days) || safety.retentionDays;
+          // Re-rendering would drop the focus of a keyboard user on the notice's link.
+          if (JSON.stringify(safety) !== before) renderIntro();
+        })
+        .catch(() => {
+          /* the fallbacks are already shown; the chat never waits for this */
+        });
+    }
+
+    /** fetch with a timeout and no cookies; the parsed JSON body of a 2xx answer. */
+    async function fetchJson(url, options, timeoutMs) {
+      const controller = new AbortController();
+      const timer = setTimeout(() => controller.abort(), timeoutMs);
+      try {
+        const response = await fetch(url, { ...options, credentials: "omit", signal: controller.signal });
+        if (response.status === 429) throw new TooManyMessages();
+        if (!response.ok) throw new Error(`HTTP ${response.status}`);
+        return await response.json();
+      } finally {
+        clearTimeout(timer);
+      }
+    }
+
     // ------------------------------------------------------------ conversation
 
     /** Shows the message and queues it for the bot; false if there was nothing to send. */
     function send(message, shownText = message) {
       const clean = (value) => String(value).trim().slice(0, MAX_MESSAGE_LENGTH);
       const text = clean(message);
-      if (!text) return false;
+      if (!text || deleting) return false;
       removeQuickReplies();
       addEntry({ from: "user", text: clean(shownText) });
       queue = queue.then(() => exchange(text));
@@ -419,45 +640,54 @@
     }
 
     async function exchange(message) {
+      let safetyNode = null;
       setTyping(true);
       try {
         const replies = attachDisclaimers((await postToBot(message)).filter(isShowable));
-        if (!replies.length) addEntry({ from: "notice", text: NO_ANSWER_TEXT });
-        replies.forEach((reply) => addEntry({ from: "bot", text: reply.text, buttons: reply.buttons }));
+        if (!replies.length) addEntry({ from: "notice", text: withEmergency(NO_ANSWER_TEXT) });
+        // After urgent advice the only next step is getting help: no "Book online" buttons.
+        const urgent = replies.some((reply) => reply.kind);
+        replies.forEach((reply) => {
+          const entry = { from: "bot", text: reply.text, buttons: urgent ? [] : reply.buttons };
+          if (reply.kind) entry.kind = reply.kind;
+          const node = addEntry(entry);
+          safetyNode = safetyNode || (reply.kind ? node : null);
+        });
       } catch (error) {
         // Offline, refused by CORS, timed out, server error, not JSON: all the same to a
         // patient, except being asked to slow down.
-        addEntry({ from: "notice", text: error instanceof TooManyMessages ? TOO_MANY_TEXT : UNREACHABLE_TEXT });
+        const text = error instanceof TooManyMessages ? TOO_MANY_TEXT : UNREACHABLE_TEXT;
+        addEntry({ from: "notice", text: withEmergency(text) });
       } finally {
         setTyping(false);
+        if (safetyNode) scrollToStartOf(safetyNode);
       }
     }
 
     async function postToBot(message) {
-      const controller = new AbortController();
-      const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
-      try {
-        const response = await fetch(webhookUrl, {
+      const replies = await fetchJson(
+        webhookUrl,
+        {
           method: "POST",
           headers: { "Content-Type": "application/json" },
           body: JSON.stringify({ sender, message }),
-          credentials: "omit",
-          signal: controller.signal,
-        });
-        if (response.status === 429) throw new TooManyMessages();
-        if (!response.ok) throw new Error(`HTTP ${response.status}`);
-        const replies = await response.json();
-        if (!Array.isArray(replies)) throw new Error("the bot's reply is not a list");
-        return replies;
-      } finally {
-        clearTimeout(timer);
-      }
+        },
+        REQUEST_TIMEOUT_MS
+      );
+      if (!Array.isArray(replies)) throw new Error("the bot's reply is not a list");
+      return replies;
     }
 
     function isShowable(reply) {
       if (!reply || typeof reply !== "object") return false;
       const hasText = typeof reply.text === "string" && reply.text.trim() !== "";
       return hasText || quickReplies(reply.buttons).length > 0;
+    }
+
+    /** "urgent" or "crisis" when the channel marked the reply as one, else null. */
+    function safetyKind(reply) {
+      const kind = reply.custom && typeof reply.custom === "object" ? reply.custom.kind : null;
+      return typeof kind === "string" && SAFETY_KINDS.has(kind) ? kind : null;
     }
 
     /**
@@ -471,11 +701,12 @@
       for (const reply of replies) {
         const text = typeof reply.text === "string" ? reply.text.trim() : "";
         const buttons = quickReplies(reply.buttons);
+        const kind = safetyKind(reply);
         const previous = merged[merged.length - 1];
-        if (previous && !buttons.length && isDisclaimer(text)) {
+        if (previous && !buttons.length && !kind && isDisclaimer(text)) {
           previous.text = `${previous.text}\n\n${text}`;
         } else {
-          merged.push({ text, buttons });
+          merged.push({ text, buttons, kind });
         }
       }
       return merged;
@@ -498,8 +729,15 @@
       entries.push(entry);
       entries = entries.slice(-MAX_STORED_ENTRIES);
       storage.set("log", entries);
-      ui.log.append(renderEntry(entry));
+      return showEntry(entry);
+    }
+
+    /** Shows an entry without storing it (the widget's answers to "delete"). */
+    function showEntry(entry) {
+      const node = renderEntry(entry);
+      ui.log.append(node);
       scrollToEnd();
+      return node;
     }
 
     /** Quick replies are one-shot: once the patient says anything, they go away. */
@@ -518,14 +756,31 @@
       }
       if (entry.from === "notice") {
         return el("div", { className: "cdw-msg cdw-msg--notice" }, [
-          el("p", { className: "cdw-notice", text: entry.text }),
+          el("p", { className: "cdw-notice" }, phoneLinks(entry.text)),
         ]);
       }
+      const kind = SAFETY_KINDS.get(entry.kind);
+      if (kind) return renderSafetyReply(entry.kind, kind, entry.text);
       const message = el("div", { className: "cdw-msg cdw-msg--bot" }, [visuallyHidden("Assistant: ")]);
       const content = renderBotText(entry.text);
       if (content.length) message.append(el("div", { className: "cdw-bubble" }, content));
       if (entry.buttons && entry.buttons.length) message.append(renderQuickReplies(entry.buttons));
       return message;
+    }
+
+    /**
+     * Urgent-care advice or crisis support: its own look, a heading that is part of what
+     * the log announces, numbers one tap away, and never any buttons.
+     */
+    function renderSafetyReply(name, kind, text) {
+      const heading = el("h3", { className: "cdw-safety-heading" }, [
+        el("span", { className: "cdw-safety-icon", "aria-hidden": "true", text: kind.icon }),
+        kind.heading,
+      ]);
+      return el("div", { className: `cdw-msg cdw-msg--bot cdw-msg--safety cdw-msg--${name}` }, [
+        visuallyHidden("Assistant: "),
+        el("div", { className: "cdw-bubble" }, [heading, ...renderBotText(text, true)]),
+      ]);
     }
 
     function renderQuickReplies(buttons) {
@@ -539,6 +794,66 @@
         group.append(node);
       }
       return group;
+    }
+
+    // ------------------------------------------------------------ deleting the conversation
+
+    function showConfirm() {
+      ui.deleteButton.hidden = true;
+      ui.confirm.hidden = false;
+      ui.confirmNo.focus(); // the safe choice; the question is the group's name
+    }
+
+    function hideConfirm(moveFocus) {
+      ui.confirm.hidden = true;
+      ui.deleteButton.hidden = false;
+      if (moveFocus) ui.deleteButton.focus();
+    }
+
+    /**
+     * Deletes the conversation on the server, then (only then) here: the log, the stored
+     * history and the sender id. The next message starts a new conversation. Queued
+     * after any message still on its way, so nothing is stored after the deletion.
+     */
+    function deleteConversation() {
+      if (deleting) return;
+      deleting = true;
+      ui.confirmYes.disabled = true;
+      ui.confirmNo.disabled = true;
+      const oldSender = sender;
+      queue = queue.then(async () => {
+        let deleted = false;
+        try {
+          const answer = await fetchJson(
+            forgetUrl,
+            {
+              method: "POST",
+              headers: { "Content-Type": "application/json" },
+              body: JSON.stringify({ sender: oldSender }),
+            },
+            REQUEST_TIMEOUT_MS
+          );
+          deleted = Boolean(answer && answer.deleted === true);
+        } catch (error) {
+          deleted = false;
+        }
+        deleting = false;
+        ui.confirmYes.disabled = false;
+        ui.confirmNo.disabled = false;
+        if (deleted) {
+          entries = [];
+          storage.remove("log");
+          storage.remove("sender");
+          sender = senderId(); // a new UUID: the old conversation cannot continue
+          ui.log.replaceChildren();
+          hideConfirm(false);
+          showEntry({ from: "notice", text: DELETED_TEXT });
+          ui.input.focus();
+        } else {
+          hideConfirm(true);
+          showEntry({ from: "notice", text: DELETE_FAILED_TEXT });
+        }
+      });
     }
   }
 

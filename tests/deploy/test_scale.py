@@ -263,10 +263,8 @@ def test_nginx_rate_limit_per_client_address_answers_429(prod):
     )
     try:
         url = f"http://{HOST}:{port}/webhooks/rest/webhook"
-        statuses = [
-            requests.post(url, json={"sender": RATE_SENDER, "message": "hi"}, timeout=30).status_code
-            for _ in range(8)
-        ]
+        body = {"sender": RATE_SENDER, "message": "hi"}
+        statuses = [requests.post(url, json=body, timeout=30).status_code for _ in range(8)]
         assert statuses[:4] == [200] * 4, statuses  # 1 + burst of 3
         assert 429 in statuses[4:], statuses
         assert requests.get(f"http://{HOST}:{port}/", timeout=10).status_code == 200, (
