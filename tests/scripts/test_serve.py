@@ -55,9 +55,8 @@ def test_make_run_serves_the_webhook_and_the_page_and_stops_everything_on_ctrl_c
         assert webhook in printed, printed
         assert f"http://127.0.0.1:{ports['WEB_PORT']}/" in printed, printed
 
-        reply = requests.post(
-            webhook, json={"sender": str(uuid.uuid4()), "message": "What is mesotherapy?"}, timeout=30
-        ).json()
+        body = {"sender": str(uuid.uuid4()), "message": "What is mesotherapy?"}
+        reply = requests.post(webhook, json=body, timeout=30).json()
         assert "Mesotherapy is a medical technique" in reply[0]["text"]
         assert "\n".join(r["text"] for r in reply).endswith(DISCLAIMER)
         assert (
