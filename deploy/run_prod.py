@@ -26,6 +26,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from content.clinic import load_clinic
 from runtime.settings import HOST, MODEL, ROOT
 from runtime.stack import Stack, free_port, serve_until_stopped, wait_for
 
@@ -325,6 +326,15 @@ class ProdStack:
             self.stop_services()
 
 
+def placeholder_refusal(placeholders: list[str]) -> str:
+    return (
+        f"clinic.yml still has placeholders: {', '.join(placeholders)}.\n"
+        "The production profile does not start until the clinic has provided every value "
+        "(patients would see them in contact, booking and emergency replies). "
+        "`make run` (the development profile) starts with them."
+    )
+
+
 LOOPBACK_HOSTS = ("127.0.0.1", "::1", "localhost")
 VERIFIED_SSLMODES = ("verify-ca", "verify-full")
 
@@ -347,6 +357,11 @@ def database_sslmode(host: str, requested: str | None) -> str:
 
 
 def main() -> int:
+    placeholders = load_clinic().placeholders()
+    if placeholders:
+        # Patients would read "[PLACEHOLDER: …]" where a phone or emergency number belongs.
+        print(placeholder_refusal(placeholders), file=sys.stderr)
+        return 2
     if not MODEL.exists():
         print(f"No model at {MODEL}: run `make train` first.", file=sys.stderr)
         return 1

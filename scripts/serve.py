@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 
+from content.clinic import load_clinic
 from runtime.settings import MODEL, ServeSettings
 from runtime.stack import Stack, serve_until_stopped
 
@@ -34,6 +35,14 @@ def main() -> int:
             flush=True,
         )
 
+    placeholders = load_clinic().placeholders()
+    if placeholders:
+        print(
+            "\n*** clinic.yml still has PLACEHOLDERS, which patients would see: "
+            f"{', '.join(placeholders)}. Fine for development; the production profile "
+            "refuses to start until they are filled in. ***\n",
+            flush=True,
+        )
     print("Starting the action server and the Rasa server (about 20 s)...", flush=True)
     return serve_until_stopped(
         "the assistant", stack.start, lambda: stack.processes, stack.stop, announce, stack.log_dir

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+
 import pytest
 
+from content.clinic import Clinic, load_clinic
 from deploy.run_prod import database_sslmode
-from runtime.settings import ROOT
+from runtime.settings import ROOT, VENV_BIN
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1", "localhost", "::1", "/var/run/postgresql"])
@@ -31,3 +35,25 @@ def test_nginx_logs_no_query_strings():
     assert "$request " not in " ".join(formats) and '"$request"' not in template
     assert "$args" not in template and "$request_uri" not in template
     assert "$uri" in template
+
+
+def test_the_prod_profile_refuses_to_start_while_clinic_yml_has_placeholders():
+    result = subprocess.run(
+        [str(VENV_BIN / "python"), "-m", "deploy.run_prod"],
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), "BOT_PROFILE": "prod"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 2
+    assert "clinic.yml still has placeholders" in result.stderr
+    for name in load_clinic().placeholders():
+        assert name in result.stderr
+    assert "phone" in load_clinic().placeholders()
+
+
+def test_placeholders_are_found_by_name():
+    clinic = Clinic("Citidrips", "+44 20 7946 0000", "1 Clinic St", "https://x.example/book")
+    assert "emergency_number" in clinic.placeholders()
+    assert "phone" not in clinic.placeholders()

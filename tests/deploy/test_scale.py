@@ -31,6 +31,7 @@ from deploy.render_nginx import render
 from deploy.run_prod import REPLICA_DEFAULTS, ProdSettings, ProdStack
 from runtime.settings import HOST, MODEL
 from runtime.stack import free_port
+from tests.sockets import group_pids, listening_sockets
 
 UNAVAILABLE = "Sorry, I can't answer right now."
 
@@ -487,3 +488,25 @@ def test_a_restarted_replica_rejoins_and_continues_conversations(prod):
         pytest.fail("nginx never sent a request to the restarted replica")
     direct = f"http://{HOST}:{port}/webhooks/rest/webhook"
     assert AFTERCARE in say(direct, sender, "and after?")
+
+
+def test_every_listener_of_the_prod_profile_is_where_the_deployment_guide_says(prod):
+    """docs/deployment.md: nginx is the only public entry (here on loopback too, as
+    NGINX_LISTEN defaults); replicas, action servers, PostgreSQL and Redis on loopback."""
+    s = prod.settings
+    ports = {
+        s.nginx_port,
+        s.actions_lb_port,
+        s.pg_port,
+        s.redis_port,
+        *s.rasa_ports,
+        *s.action_ports,
+    }
+    found = {(address, port) for address, port in listening_sockets() if port in ports}
+    assert {port for _, port in found} == ports
+    assert {address for address, _ in found} <= {"127.0.0.1", "::1"}, found
+    ours = set()
+    for process in prod.processes().values():
+        ours |= {port for _, port in listening_sockets(group_pids(process.pid))}
+    # The project's own processes listen on their documented ports and nothing else.
+    assert ours == {*s.rasa_ports, *s.action_ports}
