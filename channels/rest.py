@@ -27,6 +27,7 @@ from typing import Any
 
 from rasa.core.channels.channel import CollectingOutputChannel, InputChannel, UserMessage
 from rasa.core.channels.rest import RestInput
+from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
@@ -64,6 +65,8 @@ def widget_settings() -> dict[str, Any]:
         "retention_days": retention_days(),
     }
 
+
+TYPED_SLASH_GUARD = "\u2060"
 
 # How long an urgent reply waits for Rasa to record its turn, at most.
 RECORD_WAIT_SECONDS = 0.5
@@ -137,7 +140,14 @@ class GuardedRestInput(RestInput):
         message = clean_text(message)
         if not message:
             return error(400, "'message' is empty.")
-        return {"sender": sender, "message": message}
+        is_payload = body.get("payload") is True
+        if message.startswith(INTENT_MESSAGE_PREFIX) and not is_payload:
+            # Typed text is text: Rasa would read "/restart" as a command (resetting the
+            # conversation) and "/report_emergency" as an intent. Only the widget's own
+            # buttons send payloads ("payload": true). Rasa strips white space, so an
+            # invisible word joiner is what keeps the slash from coming first.
+            message = TYPED_SLASH_GUARD + message
+        return {"sender": sender, "message": message, "payload": is_payload}
 
     async def _answer(
         self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str, text: str
@@ -226,7 +236,7 @@ class GuardedRestInput(RestInput):
             client_ip = request.remote_addr or request.ip
             ip_allowed = self.ip_limiter.allow(client_ip)
             sender_allowed = ip_allowed and self.sender_limiter.allow(sender)
-            urgent = safety_reply(text)
+            urgent = safety_reply(text, from_button=parsed["payload"])
             if urgent is not None:
                 # Rasa records the turn when it can (not for a flood of messages); the
                 # patient's reply does not wait for it.

@@ -43,12 +43,12 @@ def kind_of_reply(text: str) -> str | None:
 URGENT_PAYLOADS = {"/report_emergency": URGENT, "/report_self_harm": CRISIS}
 
 
-def safety_reply(text: str) -> SafetyReply | None:
-    """The urgent-care or crisis reply when the message describes one, else None."""
+def safety_reply(text: str, from_button: bool = True) -> SafetyReply | None:
+    """The urgent-care or crisis reply when the message describes one, or is the press
+    of an urgent-help button (`from_button`), else None."""
     flag = assess(text)
-    kind = URGENT_PAYLOADS.get(text.strip()) or (
-        None if flag is None else CRISIS if flag.kind == "crisis" else URGENT
-    )
+    pressed = URGENT_PAYLOADS.get(text.strip()) if from_button else None
+    kind = pressed or (None if flag is None else CRISIS if flag.kind == "crisis" else URGENT)
     if kind is None:
         return None
     clinic = load_clinic()

@@ -3,13 +3,20 @@
 evaluation/nlu_dev.yml is the development set: never trained on, but fallback
 thresholds and model size were chosen while looking at it. Used by
 tests/evaluation/test_nlu_dev.py (which fails below the goals) and by the benchmark.
+
+It also holds the leak check shared by the tests: no training example may repeat, or
+nearly repeat, a message of any evaluation set (`leaked_training_examples`). The check
+returns training examples only, so running it on a blind set never shows its messages.
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import re
+import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -23,6 +30,28 @@ OUT_OF_SCOPE = "out_of_scope"
 # A low-confidence out-of-scope question gets "did you mean ...?" or the honest decline,
 # never an article section, so both count as rejected.
 REJECTED = {OUT_OF_SCOPE, "nlu_fallback"}
+TRAINING = ROOT / "data" / "nlu.yml"
+EVALUATION_SETS = ROOT / "evaluation"
+# Token overlap (Jaccard) from which a training example counts as a near-copy.
+NEAR_DUPLICATE = 0.8
+# Keys of an evaluation set whose values are labels or expected answers, not messages.
+_NOT_MESSAGE_KEY = re.compile(
+    r"intent|expect|categor|label|kind|version|answer|fragment|contain|include|must|"
+    r"article|passage|section|snippet|quote|reference|gold|response|reply|keyword|"
+    r"note|comment|source|author|^id$|_id$|hash|sha",
+    re.IGNORECASE,
+)
+RED_FLAG_INTENTS = ("report_emergency", "report_self_harm")
+# Training examples of the red-flag intents that repeat a message of a non-blind set, by
+# set. Those intents' examples belong to the engineer who owns the red flags, so they are
+# tolerated here, by name, until that engineer rewrites them (a test fails once one no
+# longer leaks). Only training examples are listed, never a set's message. The red-flag
+# dev sets (tuning sets of the matcher, edited while tuning) tolerate every red-flag
+# example instead; a blind set tolerates nothing.
+TOLERATED_LEAKS: dict[str, set[str]] = {
+    "nlu_dev.yml": {"i can't breathe", "i suddenly can't see out of one eye"},
+}
+_ENTITY_MARKUP = re.compile(r"\[([^\]]+)\](?:\([^)]*\)|\{[^}]*\})")
 
 
 def holdout_examples(path: Path = HOLDOUT) -> list[tuple[str, str]]:
@@ -32,6 +61,86 @@ def holdout_examples(path: Path = HOLDOUT) -> list[tuple[str, str]]:
             if line.strip().startswith("- "):
                 examples.append((line.strip()[2:].strip(), block["intent"]))
     return examples
+
+
+def normalised(text: str) -> str:
+    """Case, width, punctuation and spacing removed: "What's meso?!" == "whats meso"."""
+    text = unicodedata.normalize("NFKC", text).lower()
+    text = re.sub(r"['\u2018\u2019`\u00b4]", "", text)
+    return " ".join(re.sub(r"[\W_]+", " ", text).split())
+
+
+def tokens(text: str) -> frozenset[str]:
+    return frozenset(normalised(text).split())
+
+
+def jaccard(a: frozenset[str], b: frozenset[str]) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def _example_lines(block: str) -> Iterator[str]:
+    for line in block.splitlines():
+        if line.strip().startswith("- "):
+            yield _ENTITY_MARKUP.sub(r"\1", line.strip()[2:].strip())
+
+
+def training_examples(path: Path = TRAINING) -> list[tuple[str, str]]:
+    """(example, intent) for every intent example of a Rasa NLU file."""
+    return [
+        (text, block["intent"])
+        for block in yaml.safe_load(path.read_text(encoding="utf-8"))["nlu"]
+        if "intent" in block
+        for text in _example_lines(block["examples"])
+    ]
+
+
+def evaluation_messages(path: Path) -> list[str]:
+    """Every message of an evaluation set, whatever its layout.
+
+    Rasa NLU files (`examples: |` blocks), red-flag sets (`messages: - text:`) and any
+    other nesting of mappings and lists: every string counts as a message unless its key
+    names a label or an expected answer (intent, category, expected, fragment, ...).
+    """
+
+    def walk(node: object, key: str) -> Iterator[str]:
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if not _NOT_MESSAGE_KEY.search(str(k)):
+                    yield from walk(v, str(k))
+        elif isinstance(node, list):
+            for item in node:
+                yield from walk(item, key)
+        elif isinstance(node, str):
+            if key == "examples" or "\n- " in f"\n{node.strip()}":
+                yield from _example_lines(node)
+            elif node.strip():
+                yield node.strip()
+
+    return list(walk(yaml.safe_load(path.read_text(encoding="utf-8")), ""))
+
+
+def evaluation_sets(directory: Path = EVALUATION_SETS) -> list[Path]:
+    """Every evaluation set (blind ones included): for the leak check only."""
+    return sorted(directory.glob("*.yml"))
+
+
+def leaked_training_examples(
+    messages: Iterable[str], training: Iterable[str], threshold: float = NEAR_DUPLICATE
+) -> tuple[list[str], list[str]]:
+    """(training examples equal to a message, those nearly equal to one), each sorted.
+
+    Equal means equal once normalised; nearly equal means a token Jaccard of at least
+    `threshold`. Only training examples are returned, never a message.
+    """
+    wanted = [(normalised(m), tokens(m)) for m in messages]
+    texts = {m for m, _ in wanted}
+    equal, near = set(), set()
+    for example in training:
+        if normalised(example) in texts:
+            equal.add(example)
+        elif any(jaccard(tokens(example), t) >= threshold for _, t in wanted):
+            near.add(example)
+    return sorted(equal), sorted(near)
 
 
 @dataclass

@@ -27,7 +27,9 @@ How a message is judged:
    a hypothetical in one sentence never silences "my throat is closing" in the next.
 4. Self-harm is a crisis, not an emergency, and wins when both match. Hypothetical cues
    never silence it ("if this doesn't work I'll end my life" is a crisis); only negation,
-   a clearly past event and a few idioms ("I could kill myself for forgetting") do.
+   a clearly past or resolved account ("years ago", "clean for three years, fine now") and
+   a few idioms ("I could kill myself for forgetting", "burnt myself on the oven") do, and
+   never once it has come back ("relapsed", "cutting again", "the urges").
 
 Entry tags: a pattern may start with a regex comment such as ``(?#mild,colour)``; the tags
 say which extra cues apply to it (see ``_TAGS``). They do not change what it matches.
@@ -180,6 +182,8 @@ def normalise(text: str) -> str:
 # "what does it mean if the skin goes purple" and "my vision might go blurry" must not
 # match "skin/it/vision ... white/purple/blurry".
 _GAP = r"(?:(?!(?:not|no|never|nor|without|isn't|aren't|wasn't|weren't|hasn't|haven't|don't|doesn't|didn't|if|unless|whether|might|could|would|will|may|should)\b)[\w']+\s+)"
+# The same, a comma allowed after each word.
+_GAPC = r"(?:(?!(?:not|no|never|nor|without|isn't|aren't|wasn't|weren't|hasn't|haven't|don't|doesn't|didn't|if|unless|whether|might|could|would|will|may|should)\b)[\w']+,?\s+)"
 _W1 = _GAP + "{0,1}"
 _W2 = _GAP + "{0,2}"
 _W3 = _GAP + "{0,3}"
@@ -190,11 +194,11 @@ _CANT = r"(?:can't|cannot|can not|couldn't|unable to|not able to|no able to|can'
 _BREATHE = r"(?:br(?:e|ea|ee|ae)a?th(?:e|es|ed|ing|in)?|breathe)"
 _AIRWAY = r"(?:throat|thr?oat|troat|tongue|tounge|tonge|airways?|windpipe|uvula|voice ?box|larynx)"
 _LIPS = r"(?:lips?|mouth)"
-_SWELL = r"(?:swel+(?:ing|s|ed)?|swol+e?n|swelled|puff(?:ing|y|ed)? ?(?:up)?|closing|closed|clos(?:ing|ed) up|tight(?:er|ening|ness)?|thick(?:er)?|huge|massive|enormous|ballooning|like a balloon|(?:blew|blown|blowing|blow|blows) up|constrict\w*|narrow(?:er|ing)?|too big|so big|(?:getting|growing|got) (?:bigger|larger|fatter))"
+_SWELL = r"(?:swel+(?:ing|s|ed)?|swol+e?n|swelled|puff(?:ing|y|ed)? ?(?:up)?|closing|closed|clos(?:ing|ed) up|shutting|shut(?: down)?|blocking|blocked|tight(?:er|ening|ness)?|thick(?:er)?|huge|massive|enormous|ballooning|like a balloon|(?:blew|blown|blowing|blow|blows) up|constrict\w*|narrow(?:er|ing)?|too big|so big|(?:getting|growing|got) (?:bigger|larger|fatter))"
 _FACE = r"(?:face|eyes?|eyelids?|neck|cheeks?|head)"
 _FAST = r"(?:up|shut|closed|fast|quickly|rapidly|massively|badly|so much|a lot|really bad\w*|like a balloon|by the minute|every minute|more and more)"
 _COL_ALL = r"(?:bluey|purpley|greyey|white|whitish|pale|paler|ashen|blanched|grey|gray|greyish|grayish|greyer|blue|bluish|blueish|purple|purplish|black|blackish|blacker|dark|darker|dusky|mottled|marbled)"
-_COL_STRONG = r"(?:blue|bluish|blueish|purple|purplish|black|blackish|grey|gray|greyish|grayish|dusky|mottled|marbled|ashen|blanched|very pale|very white|white white|pale white)"
+_COL_STRONG = r"(?:bluey|purpley|greyey|blue|bluish|blueish|purple|purplish|black|blackish|grey|gray|greyish|grayish|dusky|mottled|marbled|ashen|blanched|very pale|very white|white white|pale white)"
 _SKIN = r"(?:skin|area|patch|site|lip|lips|nose|nostril|cheek|cheeks|chin|forehead|face|temple|eyebrows?|brow|jaw|jawline|tip|scalp|thigh|thighs|tummy|stomach|belly|bum|buttocks?|fingers?|fingertips|hand|hands|toes|injection \w+|spot|spots|point|points|mark|marks)"
 _SKIN_NOSPOT = r"(?:skin|area|patch|site|lip|lips|nose|nostril|cheek|cheeks|chin|forehead|face|temple|eyebrows?|brow|jaw|jawline|tip|scalp|thigh|thighs|tummy|stomach|belly|bum|buttocks?|fingers?|fingertips)"
 _CHANGE = r"(?:turn(?:ed|ing|s)?|gone|going|went|go|goes|become|became|becoming|getting|got|changed|changing)"
@@ -213,6 +217,8 @@ _DRUG = (
 _SEDATIVE = r"(?:sleeping (?:pills|tablets)|sleepers|painkillers?|codeine|co ?codamol|tramadol|oxy\w*|morphine|fentanyl|opioids?|diazepam|valium|xanax|lorazepam|benzos?|zopiclone|zolpidem|ambien|antidepressants?|anxiety (?:pills|tablets|meds)|pills|tablets|meds)"
 _TAKE = r"(?:took|taken|taking|swallowed|swallowing|had|have had|ate|eaten|used|using|applied|put|necked|downed|popped|injected|given|gave)"
 _TIME_LONG = r"(?:for|since) (?:over |more than |nearly |almost |about |around |like )?(?:an? hour|one hour|1 hour|half an hour|\d+ ?(?:hours?|hrs?)|[1-9][0-9] ?minutes|(?:ten|fifteen|twenty|thirty|forty|fifty|sixty)\w* minutes|ages|hours)"
+_RELATIVE = r"(?:him|her|them|my (?:mum|mom|mother|dad|father|husband|wife|partner|boyfriend|girlfriend|son|daughter|sister|brother|friend|nan|nana|gran|granny|grandma|grandad|grandpa|aunt\w*|uncle|flatmate|roommate|housemate|child|kid|baby|toddler|mate|colleague|neighbour|neighbor|fiance\w*)|\w+'s (?:mum|dad|mother|father))"
+_POISON = r"(?:bleach|antifreeze|anti freeze|drain cleaner|drain unblocker|weed ?killer|rat poison|white spirit|turps|turpentine|dishwasher (?:tablets?|pods?)|washing (?:up )?liquid|laundry (?:pods?|capsules?|tablets?|liquid)|detergent|button batter(?:y|ies)|batter(?:y|ies)|e ?liquid|vape (?:liquid|juice)|nail (?:polish|varnish) remover|acetone|methanol|paint thinners?|oven cleaner|toilet cleaner|pesticides?|slug pellets)"
 _PERSON = r"(?:i|i'm|i am|he|he's|he is|she|she's|she is|they|they're|they are|we|we're|my \w+|his|her|their|your)"
 
 # --------------------------------------------------------------------------------------
@@ -224,48 +230,66 @@ SELF_HARM = "self_harm"
 CONCEPTS: dict[str, list[str]] = {
     SELF_HARM: [
         # suicide and suicidal thoughts, "unalive", "kms"
-        r"\b(?:suicid\w*|suiside\w*|sucid\w*|unalive (?:myself|me)|kms|kys myself)\b",
+        r"\b(?:suicid\w*|suiside\w*|sucid\w*|unaliv\w*|un alive (?:myself|me)|kms|kys myself)\b",
         # kill / hang / hurt / harm / cut / starve myself
-        r"\b(?:kill\w*|hang\w*|hurt\w*|harm\w*|cut\w*|starv\w*|poison\w*|drown\w*|burn\w*|punish\w*) (?:myself|my self)\b|\b(?:going to|gonna|want to|wanna|will|i'll|might|could|thinking of|thinking about) (?:top|off|end) (?:myself|my self)\b|\bdo myself in\b",
+        r"\b(?:kill\w*|hang\w*|hurt\w*|harm\w*|cut\w*|starv\w*|poison\w*|drown\w*|burn\w*|punish\w*|hit|hits|hitting|punch\w*|slap\w*|stab\w*|slic\w*|slash\w*|carv\w*|scratch\w*|bash\w*|beat|beating|bruis\w*|strangl\w*) (?:myself|my self)\b|\b(?:going to|gonna|want to|wanna|will|i'll|ill|i'd|id|to|might|could|thinking of|thinking about) (?:off|end) (?:myself|my self)\b|\b(?:top|tops|topping|topped) (?:myself|my self)\b|\bfinish(?:ing)? (?:myself|my self) off\b|\bdo myself in\b",
         # self-harm named, cutting my arms or wrists, slitting wrists
-        r"\bself ?harm\w*|\b(?:cut|cutting|slit|slitting|slash\w*) (?:my|his|her) (?:own )?(?:arms?|wrists?|legs?|thighs?|skin)\b",
+        r"\bself ?harm\w*|\b(?:cut|cutting|slit|slitting|slash\w*|slic\w*|carv\w*|stab\w*|goug\w*) (?:into )?(?:my|his|her) (?:own )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|belly|hips?|body)\b",
+        rf"\b(?:cut\w*|scratch\w*|slic\w*|slash\w*|carv\w*|stab\w*|burn\w*|scrap\w*|mark\w*|dig\w*) (?:into )?(?:myself|my self|my (?:own )?(?:\w+ )?(?:arms?|wrists?|legs?|thighs?|skin|stomach|belly|hips?|chest|face|body|hands?))\s+{_W3}with (?:a |an |the |my |some )?(?:razor|blade|knife|knives|scissors|compass|lighter|cigarette|match|glass|shard|pin|sharpener|hot)\w*|\b(?:cut\w*|burn\w*|hit|hitting|scratch\w*|bruis\w*|punch\w*|bang\w*|bash\w*|starv\w*|stab\w*|slic\w*|slap\w*)\b[^.!?,]{{0,40}}\b(?:on purpose|deliberately|intentionally|to punish (?:myself|me))\b|\b(?:bang|bash|hit|smash|punch)\w* my (?:head|face|fists?) (?:against|into|on) (?:the |a )?walls?\b",
+        # cutting or self-harm slang, a relapse, the urge
+        r"\b(?:urges? to|tempted to|want to|wanna|going to|about to|started|start|keep|kept|back to|went back to|gone back to|relapsed (?:and|into)|can't stop|i|i've|i have|been)\s+(?:\w+\s+)?(?:cut|cutting|sh|sh'?ing|self ?harm\w*)\b(?= *(?:$|[.,!?;]|again|myself|tonight|today|now|last|more|deeper|deep|so|and|because|but|every|when))|\bsh'(?:ing|ed|d)\b|\b(?:relaps\w*|urges?|urge to|clean from|clean of|started|been|back to|went back to|did)\s+(?:on\s+|with\s+|to\s+|into\s+)?sh\b|\bsh (?:again|urges?|relapse\w*|last night|tonight)\b|\b(?:urges? to|tempted to)\s+(?:cut|sh|self ?harm\w*|hurt|burn)\b(?! (?:my hair|back|down|carbs|out|costs?|the|my|it|ties|corners|calories|sugar))",
         # end my life / take my own life / end it all / ending it
-        r"\b(?:end|ending|ended|take|taking) (?:my|his|her) (?:own )?life\b|\b(?:end|ending) it (?:all|tonight|now|today|for good)\b|\b(?:just|want to|going to|decided to|made up my mind to|ready to|thinking (?:about|of)) end(?:ing)? it\b(?= *(?:$|[.,!?]| because| so| all))|\bend (?:it|everything) all\b|\b(?:end|ending) everything\b",
+        r"\b(?:end|ending|ended|take|taking|finish|finishing|stop|stopping) (?:my|his|her) (?:own )?life\b(?! back| in (?:my|your|his|her) (?:own )?hands| into)|\b(?:end|ending|finish|finishing) it (?:all|tonight|now|today|for good)\b|\b(?:just|want to|going to|decided to|made up my mind to|ready to|thinking (?:about|of)) end(?:ing)? it\b(?= *(?:$|[.,!?]| because| so| all))|\bend (?:it|everything) all\b|\b(?:end|ending) everything\b",
         # want to die, wish I was dead, better off dead / without me
-        r"\b(?:want|wanna|wanted|wish|wishing|ready|prefer|like) (?:\w+ )?to (?:die|be dead|not (?:be )?(?:here|alive|exist\w*))\b|\bwish (?:i|i'd) (?:was|were|had) (?:dead|never been born|not (?:here|alive|born))\b|\bwish i (?:wasn't|weren't) (?:here|alive|born)\b|\b(?:would|'d|will) be (?:better|happier|fine) (?:off )?without me\b|\bbetter off (?:dead|without me|if i (?:was|were)n't|if i wasn't|if i was gone)\b",
+        r"\b(?:want|wanna|wanted|wanting|wish|wishing|ready|prefer|like) (?:\w+ )?to (?:die|be dead|not (?:be )?(?:here|alive|exist\w*))\b|\bwish (?:i|i'd) (?:was|were|had) (?:dead|gone|never been born|never born|not (?:here|alive|born))\b|\bwish i (?:was|were) never born\b|\b(?:wish|wishing|hope|hoping|pray|praying) (?:that )?i (?:could |would |will |might |just |can |would just |could just )?(?:die|disappear|vanish|stop existing|cease to exist|not exist|not be here|not be alive|stop being alive|be gone|not wake up|never wake up|didn't wake up|don't wake up|wouldn't wake up|won't wake up|sleep forever|go to sleep forever|be dead|was dead|were dead|get hit by)\b(?! (?:of|from|laughing|for (?:a|an|the|two|few)|to|on|into|off to|like that|when i see|if))|\bwish i (?:wasn't|weren't) (?:here|alive|born)\b|\b(?:would|'d|will) be (?:better|happier|fine) (?:off )?without me\b|\bbetter off (?:dead|without me|if i (?:was|were)n't|if i wasn't|if i was gone|if i (?:just )?(?:disappeared|died|vanished|left for good|didn't exist|was never born|wasn't here|weren't here|wasn't around))\b|\b(?:i'd|i would|i'm|i am|i'll|i will) be better off (?:gone|dead|not here|not alive|not around|not existing)\b",
         # rather be dead / rather die than ...
         r"\b(?:rather|sooner) (?:be )?(?:dead|die)\b",
         # don't want to live / exist / be alive / wake up anymore
         r"\b(?:don't|do not|didn't|dont|no longer|never) want (?:to|2) (?:live|be alive|exist|be here|wake up|go on|carry on|be around)\b",
         # no point / reason in living, life not worth living
-        r"\bno (?:point|reason|purpose) (?:for me |for living )?(?:in |of |to )?(?:keep(?:ing)? |go on |carry on )?(?:living|to live|live|being alive|going on|carrying on|in life|to go on|to be here|existing)\b|\b(?:not|isn't|is not|no longer) worth (?:living|it anymore|being alive)\b|\blife (?:is|isn't|is not) (?:not )?worth (?:living|it)\b",
+        r"\bno (?:point|reason|purpose) (?:for me |for living )?(?:in |of |to )?(?:keep(?:ing)? |go on |carry on )?(?:living|to live|live|being alive|going on|carrying on|in life|to go on|to be here|existing)\b(?! with (?:the |these |those |my |this |more |your )?(?:sessions?|treatments?|course|meso\w*|injections?|appointments?|booking|plan|package|creams?|it|them)\b)|\b(?:not|isn't|is not|no longer) worth (?:living|it anymore|being alive)\b|\blife (?:is|isn't|is not) (?:not )?worth (?:living|it)\b",
         # sleep and never wake up
         r"\b(?:sleep|go to sleep|fall asleep) and never wake up\b|\bnever wake up again\b|\b(?:sleep|asleep) and not wake up\b|\b(?:want|wish|hope|pray)\w* (?:\w+ ){0,3}(?:not|never) (?:to )?wake up\b|\b(?:go to sleep|sleep|fall asleep) forever\b",
         # nobody would miss / notice / care if I were gone
-        r"\b(?:nobody|no one|no-one|noone|nobody else) (?:would|will|is going to|'d) (?:even )?(?:miss|notice|care)\b|\b(?:happier|easier|better) (?:if|when) i(?:'m| am)? (?:wasn't|was not|weren't|not|gone|dead)\b|\bif i (?:wasn't|was not|weren't) (?:here|around|alive)\b",
+        r"\b(?:nobody|no one|no-one|noone|nobody else) (?:would|will|is going to|'d) (?:even )?(?:miss|notice|care)\b|\b(?:happier|easier|better|better off|simpler)\s+(?:for (?:everyone|everybody|them|my \w+|all|the world|people|everyone else)\s+)?(?:if|when) i(?:'m| am)? (?:just )?(?:was |were )?(?:(?:wasn't|was not|weren't|not)(?= *(?:$|[.,!?;]| here| around| alive| in (?:their|the|this) (?:lives?|world)| born| any ?more))|gone|dead|disappeared|died|vanished|didn't exist|never existed|was never born)\b|\bif i (?:wasn't|was not|weren't) (?:here|around|alive)\b",
         # goodbye letters, suicide note, saying goodbye, giving things away
-        r"\bgoodbye (?:letters?|notes?|messages?|texts?)\b|\bwritten (?:my )?(?:goodbyes?|a will)\b|\bsay(?:ing)? (?:my )?(?:final )?goodbyes?\b",
+        r"\bgoodbye (?:letters?|notes?|messages?|texts?)\b|\bwritten (?:my )?(?:goodbyes?|a will)\b|\bsay(?:ing)? (?:my )?(?:final )?goodbyes?\b|\b(?:goodbye|farewell) (?:world|cruel world)\b|\b(?:i'm done|i am done|i can't do this any ?more|forgive me|i love you all|this is it|it's over|tell (?:my \w+|them|everyone) i love)\b[^?]{0,30}\b(?:goodbye|farewell|bye (?:everyone|everybody|all|forever))\b",
         # plans: stash of pills, tonight is the night, planning how to do it, a rope
         r"\bstash of (?:pills|tablets|meds)|\b(?:pills|tablets|meds) saved up\b|\btonight is the night\b|\b(?:plan|planning|planned|worked out|figured out) (?:how|when|where) (?:to|i'll|i will|i'm going to) (?:do it|end|die|kill)|\b(?:been )?planning (?:how to do it|to do it|my death|to end)|\bgot a rope\b|\bbought a rope\b|\b(?:pills|tablets|meds) (?:ready|lined up|stockpiled)\b|\bstockpil\w*",
         # deliberate overdose
         r"\b(?:took|taken|take|swallowed|taking|going to take|overdose\w*)\b[^.!?]{0,40}\b(?:on purpose|deliberately|intentionally|to end it|to die|so i (?:die|won't wake up))\b|\b(?:take|taking|going to take) (?:an|a) overdose\b|\b(?:take|taking|swallow\w*|took|taken) (?:all|every|each) (?:of )?(?:my |the )?(?:single )?(?:pills?|tablets?|meds|medication)\b(?! (?:in the (?:morning|evening|day)|every|each|with|as|at|before|after|daily|on time|regularly|together))|\b(?:planning|going|want) to (?:take|swallow) (?:all|every) (?:my|of my|the)",
+        r"\b(?<!am i )(?<!are you )(?<!will i )(?:i'm going to|i am going to|going to|want to|wanna|i'll|i will|thinking (?:of|about)|planning to|plan to|about to|decided to|ready to|tempted to)\s+(?:just\s+)?(?:overdose|od)\b(?! on (?:the )?(?:vitamins?|caffeine|coffee|sugar|chocolate|skincare|retinol|treatments?|sessions?))|\b(?:pills|tablets|meds|painkillers|medications?|bottle|box|packet|pack)\b[^.!?]{0,50}\b(?:take|swallow|neck|down|taking|swallowing)\s+(?:them all|all of them|the lot|every (?:single )?one|the whole (?:lot|bottle|box|pack|packet))\b(?! (?:at once (?:in|before|with|every)|in the (?:morning|evening)|with (?:food|water|breakfast|dinner)|every|each|daily|before|after))(?![^.!?]*\?)",
+        r"\b(?:sitting|standing|lying|i'm|i am) (?:here |there |in the \w+ |alone |on the \w+ )?(?:with|holding) (?:a |the |my )?(?:razor|razor blade|blade|knife|rope|noose|gun|pills|tablets|bottle of (?:pills|tablets))\b|\bholding (?:a |the |my )?(?:razor|blade|knife|noose)\b(?! (?:while|when|to shave))|\b(?:close to|near to|on the verge of|on the edge of|considering|contemplating) (?:ending|end) (?:it|things|everything|my life)\b(?! (?:with|between|off|early))",
         # jumping off / in front of
-        r"\bjump(?:ing)? (?:off|from) (?:a|the|my) (?:bridge|building|roof|cliff|balcony|tower|car park)|\b(?:jump|step|throw myself|walk) (?:in front of|under) (?:a|the) (?:train|bus|car|lorry|truck)",
+        r"\bjump(?:ing)? (?:off|from) (?:a|the|my) (?:bridge|building|roof|cliff|balcony|tower|car park)|\b(?:jump\w*|step\w*|throw\w* myself|walk\w*|lie down|lying down) (?:in front of|under) (?:a|the) (?:train|bus|car|lorry|truck)",
         # no future, can't go on, can't take it anymore
         r"\b(?:don't|can't|cannot) see (?:any|a|the) (?:future|way out|point (?:in|of) (?:living|life|anything|going on))|\bcan't go on\b(?! (?:holiday|the|a|my|with))|\bcan't (?:do|take|cope with) (?:this|it) any ?more\b|\bcan't (?:cope|carry on) any ?more\b|\bgive up on (?:life|living|everything)\b|\bdone with (?:life|living|everything)\b",
         # a burden, ways to die, can't live like this, better off not being here
-        r"\b(?:i'm|i am|feel like|feeling like|i've become|just) (?:such |a real |nothing but )?a burden\b|\bways to (?:die|kill myself|end it|end my life)\b|\b(?:pills|tablets) (?:would|does|will) it take to (?:die|kill)|\bhow many \w+ (?:would|does) it take to (?:die|kill)|\bcan't live like this\b|\bbetter off not (?:being )?(?:here|alive|around)\b",
-        r"\bnothing (?:left )?to live for\b|\bno reason to (?:live|go on|keep going)\b",
+        r"\b(?:i'm|i am|feel like|feeling like|i've become|just) (?:such |a real |nothing but )?a burden\b|\bways to (?:die|kill myself|end it|end my life)\b|\b(?:pills|tablets) (?:would|does|will) it take to (?:die|kill)|\bhow many \w+ (?:would|does) it take to (?:die|kill)|\bcan't (?:keep |go on |carry on )?(?:living|live|existing|exist) like this\b|\bbetter off not (?:being )?(?:here|alive|around)\b",
+        r"\bnothing (?:left )?to live for\b|\b(?:can't|cannot|can no longer) (?:handle|cope with|bear|stand|face|take|do) (?:living|life|being alive|existing|this life|another day)\b(?! with)|\b(?:hid|hidden|hiding|stash\w*|hoard\w*|collecting|squirrel\w*|saving up|saved up)\s+(?:\w+\s+){0,2}(?:pills|tablets|meds|painkillers|sleeping pills)\b|\bno reason to (?:live|go on|keep going)\b|\bno (?:reason|point|purpose) (?:in |to |for )?(?:live|living|go on|going on|keep going|keep living|carry on|carrying on|be here|being here|stay alive|staying alive|exist|existing|wake up|waking up|get up|be alive|keep fighting|keep trying|try any ?more|trying any ?more)\b(?= *(?:$|[.,!?;]| any ?more| now| like this| in (?:this|my) life| when| if i| because| cause| with (?:this|my) (?:face|body|skin|hair|life)| looking like| after| for me))",
+        # no way out, deserve to die, would not mind dying
+        r"\bno (?:other )?way out(?: of (?:this|it|here|this (?:life|pain|hell|mess|misery|situation|body)))?(?= *(?:$|[.,!;]| for me| any ?more| now| except| but to| other than))|\b(?:deserve|deserves) to (?:die|be dead|suffer|not (?:live|exist|be alive|be here))\b|\bdon't deserve to (?:live|be alive|exist|be here)\b|\b(?:wouldn't|would not|won't|don't|do not) (?:mind|care|be sad|be upset|be bothered),? if i (?:died|die|didn't wake up|don't wake up|never woke up|was dead|were dead|got hit by|was gone|disappeared|stopped existing|wasn't here)\b|\b(?:just )?want (?:to )?be gone\b(?! (?:by|before|from|for|in|on))",
+        r"\b(?:don't|do not|doesn't|couldn't|could not|no longer|wouldn't) (?:even )?care (?:if|whether) i (?:live|die|wake up|make it|survive|am alive)\b|\bi (?:just )?want out\b(?= *(?:$|[.,!;]| of (?:this (?:life|world)|life|here|everything)))|\b(?:i'm|i am|i feel like|feel like|i'm just|i am just) (?:such |just )?(?:a )?(?:complete |total )?waste of (?:space|oxygen|air|a life|skin)\b|\b(?:want|wanna|going|ready|need) to end (?:my|the|all (?:the|my)|this) (?:suffering|misery|torment|existence|pain of living)\b|\b(?:won't|will not|don't think i'll|don't think i will|don't think ill|not going to|might not|may not) (?:still )?be alive\b|\bi'll be (?:dead|gone) (?:by|before|soon)\b|\bhow (?:many|much) (?:\w+ ){0,3}(?:would|will|does it take to|it takes to|to) (?:kill (?:me|myself|a person|someone)|die|be fatal|be lethal)\b|\b(?:lethal|fatal|deadly) (?:dose|amount|overdose)\b|\b(?:thinking (?:about|of)|thought about|considering|want to|going to|about to|ready to) (?:jump|jumping)\b(?= *(?:$|[.,!;]| off| from| in front| out of (?:the |a )?window))|\b(?:feel like|want to|going to|ready to|about to|i'm|i am) giv(?:e|ing) up\b(?= *(?:$|[.,!;]| for good| on (?:life|living|everything|myself|it all)| completely))",
+        # wishing to be hit or run over
+        rf"\b(?:wish|wishing|wished|hope|hoping|hoped|pray|praying)\w*\s+{_W3}(?:(?:would|will|could|'d)\s+)?(?:just\s+)?(?:hit|hits|kill|kills|crush\w*) me\b|\b(?:wish|wishing|hope|hoping|pray|praying)\w*\s+{_W3}(?:(?:would|will|could|'d)\s+)?(?:just\s+)?(?:run\w* me over|runs? over me)\b",
+        # planning how: "thought about how i'd do it", "i have a plan and i know when"
+        r"\b(?:know|knew|thought about|thinking about|worked out|figured out|planned|decided|planning|researched|looked up|googled)\s+(?:exactly\s+|already\s+)?(?:how|when|where)\s+(?:i'd|id|i would|i will|i'll|i'm going to|i am going to|i'm gonna|i could)\s+(?:\w+\s+)?do it\b(?= *(?:$|[.,!?;]|tonight|and|so|when|if|without))|\b(?:i have|i've got|i've made|made|got) a plan\b(?= *(?:and i know (?:when|how|where)| to (?:end|die|kill|do it)| for (?:tonight|how|when)))",
+        # drinking bleach or another poison
+        r"\b(?:i|i'm|i am|i'll|i will|i've|going to|want to|wanna|thinking (?:about|of)|might|about to|tempted to|could)\s+(?:\w+\s+){0,2}?(?:drink|drinking|swallow|swallowing|down|downing)\s+(?:some\s+|the\s+|a bottle of\s+)?(?:bleach|antifreeze|anti freeze|drain cleaner|weed ?killer|rat poison|poison|paraquat|pesticides?|toilet cleaner)\b",
+        # taking every pill at once and being done
+        r"\b(?:take|taking|swallow\w*|took|taken|down|neck)\s+(?:all|every one|the whole|a whole)\s+(?:of\s+)?(?:my\s+|the\s+|these\s+)?(?:\w+\s+)?(?:pills?|tablets?|meds|medications?|medicines?|painkillers|box|bottle|packet|pack)\b[^.!?]{0,30}\b(?:be done|end it|end this|die|never wake|not wake|sleep forever|be gone|get it over)\b|\b(?:want|wanna|ready|going) to be done\b(?= *(?:$|[.,!?;]| with (?:it all|everything|life|living|all of (?:it|this)|this life|me|myself)| forever))",
         # stop existing
         r"\b(?:stop|to stop) (?:existing|living|being alive)\b|\bcease to exist\b|\bnot exist any ?more\b",
         # want it all to end, had enough of life, nobody cares if I die
-        r"\bwant (?:it|everything|this|life|my life) (?:all )?to (?:end|be over)\b|\bwant it all to stop\b|\b(?:had enough|sick|tired) of (?:life|living|being alive|existing)\b|\b(?:care|cares|notice|miss me|matter)\w* if i (?:die|died|was dead|was gone|disappeared|wasn't here|weren't here)\b",
+        r"\bwant (?:it|everything|this|life|my life) (?:all )?to (?:end|be over)\b|\bwant it all to stop\b|\b(?:want|wish|need|make) (?:everything|it all|all of (?:it|this)|life|the world|the thoughts|the voices) (?:to )?(?:just )?stop\b(?! (?:hurting|bleeding|itching|swelling|so|before|by|after|for))|\b(?:had enough|sick|tired) of (?:life|living|being alive|existing)\b|\b(?:care|cares|notice|miss me|matter)\w* if i (?:die|died|was dead|was gone|disappeared|wasn't here|weren't here|live|lived|am (?:alive|here|gone|dead))\b|\b(?:nobody|no one|noone|no-one|who)\s+(?:\w+\s+)?(?:care|cares|notice|notices) (?:if|whether) i(?:'m| am) (?:alive|here|gone|dead)\b",
+        # worthless, nobody cares about me, hopeless that anything will get better
+        r"\b(?:i'm|i am|i feel|feel|feeling|i've become|i'm just|i'm such|such)\s+(?:so |completely |totally |utterly |really |just |like |such )?(?:a )?worthless\b|\b(?:nobody|no one|noone|no-one) (?:really |even )?(?:cares|gives a \w+|loves|wants) (?:about )?me\b|\bnothing (?:will|is going to|is ever going to) (?:ever )?(?:get|be|feel) (?:any )?better\b|\b(?:feel|feeling|i'm|i am) (?:so |completely |totally |utterly )?hopeless (?:about (?:everything|life|the future|myself)|and (?:alone|worthless|empty|numb|trapped))\b",
         # ending things, going to jump, can't keep going, no point anymore
-        r"\b(?:thinking (?:about|of)|want to|going to|planning to|plan to|ready to|about to) end(?:ing)? (?:things|it|everything)\b(?! (?:with|between|off|early))|\b(?:going to|want to|about to|ready to) jump\b(?= *(?:$|[.,!?]| off| from| in front))|\bcan't keep going\b|\bdon't think i can (?:keep going|go on|carry on|do this any ?more)\b|\bno point (?:any ?more|in anything|to anything|in going on|in me)\b|\bwhat's the point (?:any ?more|of living|in living|of anything|of me)\b",
+        r"\b(?:thinking (?:about|of)|want to|going to|planning to|plan to|ready to|about to) end(?:ing)? (?:things|it|everything)\b(?! (?:with|between|off|early))|\b(?:going to|want to|about to|ready to) jump\b(?= *(?:$|[.,!?]| off| from| in front))|\bcan't keep going\b|\bdon't think i can (?:keep going|go on|carry on|do this any ?more)\b|\bno point (?:any ?more|in anything|to anything|in going on|in me)\b|\bwhat's the point (?:any ?more|of living|in living|of anything|of me)\b|\bwhat's (?:even )?the point (?:of|in) (?:me|my life|living|existing|being alive|me being alive)\b|\bwhat's the point (?:in |of )?(?:carrying on|going on|being alive|existing|being here|waking up|me being here|living like this)\b",
         # thinking about dying / death, dark thoughts
-        r"\bthink(?:ing)? about (?:to )?(?:die|dying|death|killing|ending)|\bthoughts? (?:of|about) (?:dying|death|ending|killing|not being here)|\bdark thoughts\b|\bdisappear (?:forever|for good|permanently|and never come back)\b|\bnot (?:going to be|gonna be|be) (?:around|here) (?:much longer|for long|any ?more|tomorrow|next week)\b",
+        r"\bthink(?:ing)? about (?:to )?(?:die|dying|death|killing|ending)|\bthoughts? (?:of|about) (?:dying|death|ending|killing|not being here)|\bdark thoughts\b|\b(?:i|me|i'd|i'll|myself)\s+(?:(?:want|wanna|to|just|could|would|wish|really|can|need|going|gonna|like|feel|should|honestly|literally|simply|i|might)\s+){0,4}(?:disappear|vanish)\w* (?:forever|for good|permanently|and never come back|off the face of the earth)\b|\bnot (?:going to be|gonna be|be) (?:around|here) (?:much longer|for long|any ?more|tomorrow|next week)\b",
         # hurting the skin on purpose: scratching or picking until it bleeds
-        r"\b(?:scratch|pick|pull|hit|punch|bit|bite|claw|tear|rub)\w* (?:at )?(?:my|his|her) (?:\w+ )?(?:until|till|til) (?:it|they) bleeds?\b|\b(?:until|till|til) (?:it|they) bleeds? on purpose\b",
+        r"\b(?:scratch|pick|pull|hit|punch|bit|bite|claw|tear|rub)\w* (?:at )?(?:my|his|her) (?:\w+ )?(?:until|till|til) (?:it|they) (?:bleeds?|bled|bleeding|(?:is|are|was|were) raw)\b(?![^.!?]{0,40}\b(?:itch\w*|eczema|rash|bites?|allerg\w*)\b)|\b(?:scratch|pick|claw|rub|scrub)\w* (?:at )?(?:my|his|her) (?:\w+ )?raw\b(?![^.!?]{0,40}\b(?:itch\w*|eczema|rash|bites?|allerg\w*)\b)|\b(?:until|till|til) (?:it|they) bleeds? on purpose\b",
     ],
     "airway_anaphylaxis": [
         # cannot breathe, trouble / hard to breathe, catch my breath (incl. "cant breath", "breth")
@@ -275,19 +299,19 @@ CONCEPTS: dict[str, list[str]] = {
         # not breathing / stopped breathing (someone else, usually)
         rf"\b(?:not|isn't|stopped|stops|stopping|hasn't been|barely) {_BREATHE}\b(?! (?:through|in through|out through|on))",
         # short of breath, breathless, gasping, wheezing, stridor, suffocating, no air
-        rf"(?#chronic)\b(?:short(?:ness)? of {_BREATHE}|out of {_BREATHE}|breathless\w*|gasping(?! for (?:a|an|some) )|gasp\w* for (?:air|breath)|wheez\w*|whistl\w* (?:noise|sound)|stridor|(?:i'm|i am|he's|she's|he is|she is|they're|like i'm|like i am|am|keep) suffocat\w*|suffocat\w* (?:me|him|her)|suffocation|air hunger|struggl\w* for air|gulping (?:for )?air|fighting for air|can't get (?:any |enough )?air|not getting (?:enough )?air|get (?:enough )?air in)\b",
+        rf"(?#chronic)\b(?:short(?:ness)? of {_BREATHE}|out of {_BREATHE}|breathless\w*|gasping(?! for (?:a|an|some) )|gasp\w* for (?:air|breath)|wheez\w*|whistl\w* (?:noise|sound)|stridor|(?:i'm|i am|he's|she's|he is|she is|they're|like i'm|like i am|am|keep) suffocat\w*|suffocat\w* (?:me|him|her)|suffocation|air hunger|struggl\w* for air|gulping (?:for )?air|fighting for air|can't get (?:any |enough )?air|{_CANT}\s+(?:get|getting|take|catch)\s+(?:any |enough |a )?(?:air|breaths?)\b|not getting (?:enough )?air|get (?:enough )?air in)\b",
         # choking (not on "all these options")
         r"\b(?:chok(?:e|es|ed|ing)|choaking)\b",
         # cannot swallow / barely talk with a swollen airway
         r"\b(?:can't|cannot|can not|couldn't|unable to|not able to|hard to|difficult to|barely|hardly|struggl\w* to|trouble|difficult\w*|hurts to)\s+(?:\w+\s+)?swallow\w*|\bcan (?:barely|hardly) (?:talk|speak)\b",
         # throat / tongue / airway swelling, closing, tight, thick
         rf"\b{_AIRWAY}\b\s+{_W4}{_SWELL}\b",
-        rf"\b(?:swel+\w*|swol+e?n|puff\w*|tight\w*|thick\w*|closing|huge|massive|enormous)\s+{_W3}{_AIRWAY}\b",
+        rf"\b(?:swel+\w*|swol+e?n|puff\w*|tight\w*|thick\w*|closing|huge|massive|enormous)\s+{_W3}{_AIRWAY}\b|\b{_AIRWAY}\b\s+{_W4}(?:getting|got|gone|going|feels?|is) (?:smaller|narrower|tiny|like a straw)\b",
         # lips / mouth swelling (softened by "a bit": lip treatments swell mildly)
         rf"(?#mild)\b{_LIPS}\b\s+{_W4}{_SWELL}\b",
         rf"(?#mild)\b(?:swel+\w*|swol+e?n|puff\w*|huge|massive|enormous)\s+{_W3}{_LIPS}\b",
         # face / eyes / neck swelling fast, up, shut, like a balloon
-        rf"\b{_FACE}\b\s+{_W3}(?:(?:blew|blown|blowing|blow|blows) up|ballooning|like a balloon|(?:swel+\w*|swol+e?n|swelled|puff\w*)\s+{_W1}{_FAST}\b|(?:all|massively|hugely|severely) (?:swollen|puffy|swelling))",
+        rf"\b{_FACE}\b\s+{_W3}(?:(?:blew|blown|blowing|blow|blows) up|ballooning|like a balloon|(?:going|gone|getting|got|went) (?:huge|massive|enormous|really big|so big|twice the size)|(?:swel+\w*|swol+e?n|swelled|puff\w*)\s+{_W1}{_FAST}\b|(?:all|massively|hugely|severely) (?:swollen|puffy|swelling))",
         rf"\b(?:swelling|swollen)\s+{_W3}{_FACE}\b\s+{_W2}(?:fast|quickly|rapidly|spreading|getting worse|by the minute)\b|\b(?:swelling|swollen|puffy)\s+(?:up\s+)?(?:all over|across|everywhere on)\s+(?:my |his |her )?{_FACE}\b",
         # allergic reaction / anaphylaxis / anaphylactic shock (and misspellings)
         r"\b(?:al+erg(?:ic|y|ies)|anaph\w*|anaf\w*)\s+(?:re?action|shock|attack|response)\w*|\b(?:anaphyla\w*|anaphalax\w*|anafilax\w*|anafylax\w*|anaphylac\w*)\b",
@@ -348,8 +372,14 @@ CONCEPTS: dict[str, list[str]] = {
         rf"(?#colour)\b(?:spot|spots|point|points|mark|marks|dot|dots)\s+{_W3}{_STATIC}\s+{_W2}(?:black|blackish|dusky|mottled|grey|gray|greyish|dead)\b",
         # a white / blue / purple / grey / black / mottled / lacy patch, area or pattern
         r"(?#colour,cosmetic,mild)\b(?:white|whitish|blanched|pale|grey\w*|gray\w*|blue\w*|bluish|purple\w*|purplish|black\w*|dusky|mottled|lacy|lace ?like|net ?like|netlike|web ?like|marbled)\s+(?:\w+\s+){0,2}(?:patch\w*|area|blotch\w*|discolou?ration|pattern|mottling|tinge|hue|rash|marks|marking)\b|\b(?:blue|bluish|purple\w*|grey\w*|gray\w*|black\w*|dusky|mottled)\s+skin\b",
+        # the colour is off: "colour is weird, kind of purple grey"; patches of white; marbled or fishnet skin
+        rf"(?#colour,cosmetic)\b(?:colou?r|tone|shade|tinge)\b(?! of (?:my |his |her |the |your )?(?:hair|roots|eyes?|teeth|nails?|clothes|top|dress|car|walls?|room|bruis\w*|eyebrows?|brows|lashes))\s+{_GAPC}{{0,9}}(?:blue|bluish|blueish|bluey|purple\w*|grey\w*|gray\w*|black\w*|dusky|mottled|marbled|white|whitish)\b(?! (?:hair|heads?|teeth|nails?|eyes?))",
+        rf"(?#colour,cosmetic,mild)\b{_COL_STRONG}(?:\s+(?:and\s+)?{_COL_STRONG})?\s+(?:colou?r|tinge|hue|shade|tone|look)\b(?! (?:hair|dye|eyes?|top|dress|nails?|scheme|palette|of (?:the |my )?(?:hair|bruis\w*)))",
+        r"(?#colour,cosmetic,mild)\b(?:patch|patches|blotch\w*|areas?|spots?|streaks?|bits?) of (?:white|pale|blue|bluish|purple\w*|grey\w*|gray\w*|dusky|black|mottled)\b(?! (?:heads?|hair))|\bpatchy\s+(?:and\s+)?(?:white|pale|blue|bluish|purple\w*|grey\w*|gray\w*|dusky|dark)\b|\b(?:white|pale|blue|bluish|purple\w*|grey\w*|gray\w*|dusky|dark)\s+(?:and\s+)?patchy\b",
+        rf"(?#colour,cosmetic)\b(?:blue|bluish|purple\w*|grey\w*|gray\w*|dusky|mottled|marbled|lacy|blotchy)\s+(?:\w+\s+)?(?:marbled|mottled|lacy|net ?like|web ?like)\s+skin\b|\bmarbled skin\b|\breticulat\w*|\b(?:skin|area|cheek|cheeks|forehead|nose|lip|lips|chin|face|temple|jaw|thigh|tummy|scalp|site)\b\s+{_GAP}{{0,8}}(?:fish ?net|lace|lacy|spider ?web|cobweb|web|net|marbled?)\s+(?:like |looking )?(?:look|pattern|effect|appearance)\b|\blike (?:a |an )?(?:fish ?net|fish net tights|lace|spider ?web|cobweb)\b",
+        r"\b(?:cold|icy|freezing|numb)\s*(?:and\s+|,\s*)?(?:cold|icy|numb|white|pale|grey|gray|blue|purple|dusky)\s+(?:patch|area|spot|bit|skin|lip|nose|cheek|chin|forehead|temple)\b|\b(?:won't|isn't|not|hasn't|doesn't|can't)\s+(?:\w+\s+)?(?:get|getting|got) (?:its|it's|the|her|his|my|their) colou?r back\b|\bcolou?r\s+(?:\w+\s+)?(?:won't|isn't|not|hasn't|doesn't)\s+(?:\w+\s+)?(?:com\w*|go\w*) back\b|\b(?:won't|isn't|not|hasn't|doesn't)\s+(?:\w+\s+)?(?:go|going|turn|turning) (?:back )?pink(?: again)?\b",
         # a dark patch spreading from / around the injection
-        rf"(?#colour)\bdark (?:patch|area|spot|mark|blotch)\w*\s+{_W3}(?:spread\w*|growing|getting bigger|from the|around the|where|near the)\b",
+        rf"(?#colour,cosmetic)\bdark (?:patch|area|spot|mark|blotch)\w*\s+{_W3}(?:spread\w*|growing|getting bigger|from the|around the|where|near the)\b",
         # blanching, mottled, livedo-like, skin dying / necrosis
         r"(?#colour)\b(?:blanch\w*|mottl\w*|livedo|reticular)\b|\bnecros\w*|\bnecrotic\b|\bdying skin\b|\bskin (?:is |looks |seems )?dying\b|\bgangren\w*|\btissue death\b",
         # white / pale / blue and cold / numb / painful
@@ -361,7 +391,7 @@ CONCEPTS: dict[str, list[str]] = {
         # can't see properly / out of one eye / anything
         r"(?#chronic)\b(?:can't|cannot|can not|couldn't|unable to|not able to|hard to|barely|hardly|can only|can barely|can hardly)\s+see\b(?!\s+(?:any (?:difference|change|results?|improvement|point)|a (?:difference|change|way|reason|point)|the (?:point|difference|price|button|link|option|page|results?|booking)|your|how|why|where|what|when|which|it\b|that\b|this\b|them\b|if\b|whether|results?|much (?:difference|change|improvement)|myself|you\b|yet\b|my (?:results?|photos?|pictures?|pics|booking|appointment|account|invoice|order|basket|messages?|emails?)|anything (?:on|about|in) (?:the|your)))",
         # lost my sight, gone blind, double vision, black spot / curtain / shadow over the eye
-        r"(?#chronic)\b(?:lost|losing|loss of|lose) (?:\w+ ){0,4}(?:sight|vision|eyesight)\b|\b(?:sight|vision) loss\b|\b(?:gone|going|went|go|am|i'm|is|he's|she's) blind\b|\bblind in (?:one|my|the|his|her) (?:left |right )?eye\b|\bsee\w* (?:\w+ )?double\b|\bdouble vision\b|\bvisual (?:loss|disturbance\w*)\b|\b(?:black|dark|grey) (?:spot|curtain|shadow|patch|area) (?:in|over|across) (?:my|the|his|her) (?:vision|eye)|\b(?:curtain|shadow) (?:over|across) (?:my|the|his|her) (?:eye|vision)|\bshadows? (?:out of|in) (?:it|my eye|one eye)\b|\bcan only see shadows\b",
+        r"(?#chronic)\b(?:lost|losing|loss of|lose) (?:\w+ ){0,4}(?:sight|vision|eyesight)\b|\b(?:sight|vision) loss\b|\b(?:gone|going|went|go|am|i'm|is|he's|she's) blind\b|\bblind in (?:one|my|the|his|her) (?:left |right )?eye\b|\bsee\w* (?:\w+ )?double\b(?! (?:chins?|the|price|booking|appointment|dose|dip|cream|bed|room|points|discount|trouble))|\bdouble vision\b|\bvisual (?:loss|disturbance\w*)\b|\b(?:black|dark|grey) (?:spot|curtain|shadow|patch|area) (?:in|over|across) (?:my|the|his|her) (?:vision|eye)|\b(?:curtain|shadow) (?:over|across) (?:my|the|his|her) (?:eye|vision)|\bshadows? (?:out of|in) (?:it|my eye|one eye)\b|\bcan only see shadows\b",
         # severe / unbearable / worsening pain, pain 8/10, in agony
         rf"(?#chronic)\b{_SEVERE}\s+{_W2}{_PAINW}\b",
         rf"(?#chronic)\b(?:pain|pains|ache|aches|aching|hurting|burning|throbbing|headache)\s+{_W3}(?:unbearable|excruciating|severe|getting worse|worse and worse|worse and worse|worsening|getting stronger|increasing|killing me|through the roof|off the (?:charts|scale)|insane|so bad|really bad|unreal|won't go away|not going away|much (?:more )?strong|more strong|way worse|worse than|crazy|horrendous|agoni\w*)\b",
@@ -369,6 +399,7 @@ CONCEPTS: dict[str, list[str]] = {
         rf"\b(?:pain|hurts?|hurting|rate it)\s+{_W3}(?:[7-9]|10|ten|nine|eight|eleven)\s*(?:/|out of|outta)\s*(?:10|ten)\b|\b(?:10|ten|11|eleven)\s*(?:/|out of)\s*(?:10|ten)\s+{_W1}(?:pain|hurt\w*|agony)\b",
         # eye pain after an injection
         rf"\b(?:eye|eyes|eyeball)\s+{_W2}(?:pain|hurts|hurting|aching|throbbing)\b|\bpain (?:in|behind) (?:my|the|his|her) eye\b",
+        rf"(?#colour,cosmetic)\b(?:skin|area|lip|lips|nose|cheek|chin|spot|patch|tip|forehead)\s+{_W2}(?:feels?|looks?|is|seems|has gone|went|gone)\s+(?:\w+\s+)?dead\b(?! (?:skin|cells|tired|serious))",
         # ischaemia, skin or tissue dying
         rf"\bisch(?:a)?emi\w*|\b(?:skin|tissue|area)\s+{_W3}(?:is |are |looks |seems )?dying\b",
         # a blocked / hit blood vessel or artery
@@ -380,6 +411,13 @@ CONCEPTS: dict[str, list[str]] = {
         # passed out, blacked out, lost consciousness, unconscious, unresponsive
         r"(?#chronic)\b(?:pass(?:ed|es|ing)? ?out|past out|blacked ?out|black(?:ing)? ?outs?(?! (?:curtains?|blinds?))|keel(?:ed|ing)? over|lost consciousness|losing consciousness|loss of consciousness|lose consciousness|unconscious|unconcious|uncon\w*ous|unresponsive|non ?responsive|not responding|not responsive|went limp|gone limp|going limp)\b",
         r"\b(?:fading|drifting|going|slipping) in and out\b|\bin and out of consciousness\b",
+        # hit the floor, found her on the floor, woke up with people around me, out cold
+        rf"\b(?:hit|hitting|hits) the (?:floor|deck|ground)\b(?! running)|\b(?:dropped|dropping|drops|fell|falling|falls|fallen|slumped|slumping|crumpled|crumpling|slid|sliding|collapsed|went down|keeled over) (?:down )?(?:to|on|onto|on to) the (?:\w+ )?(?:floor|ground|deck)\b(?! laughing)|\bfound {_RELATIVE} (?:\w+ ){{0,3}}?(?:on the (?:\w+ )?(?:floor|ground)|unconscious|collapsed|unresponsive|passed out|not breathing)\b|\b(?:woke|came round|came to|came around|come round|come to) (?:up )?(?:with (?:people|everyone|staff|paramedics) (?:around|over|standing)|surrounded by|in (?:an|the) ambulance)|\bwent down like a (?:sack|stone|ton|tree|rock|log)\b|\bdropped like a (?:stone|rock|fly|sack)\b|\b(?:was|is|he's|she's|been|knocked|lying|went|still) out cold\b(?! (?:by|at|every|most|after \d|lol|haha))",
+        r"\b(?:everything|it all|the world|my vision|my sight)\s+(?:just\s+)?(?:went|goes|going|gone|turned)\s+(?:blank|black|dark|white|grey|gray|fuzzy)\b|\bslumped (?:over|in|on|against|down|forward|sideways)\b|\b(?:won't|isn't|not|doesn't|wouldn't|is not|does not|didn't|stopped) (?:respond|responding|answer|answering|react|reacting)\b(?= *(?:$|[.,!?;]|when|to (?:me|us|him|her|anything|his|my voice|touch|pain|her name|his name|shaking)|at all|any ?more))",
+        # memory gaps: "fell down and don't remember anything", "can't remember how i got here"
+        r"\b(?:can't|cannot|don't|do not|didn't|couldn't|not|doesn't|does not)\s+(?:\w+\s+)?remember\s+(?:anything(?= *(?:$|[.,!?;]| after| since| from| at all| about (?:it|what happened)| for))|what happened\b(?! (?:at|in|with|to) (?:my|the|your) (?:last )?(?:appointment|session|consultation|booking))|how (?:i|he|she) got (?:there|home|here|on the floor|up)|falling|fainting|collapsing|passing out|blacking out|hitting (?:my|his|her) head|the last (?:few )?(?:minutes|hour))",
+        # unsteady: nearly falling over, can't stay upright, too weak to stand, legs buckling
+        r"\b(?:nearly|almost)\s+(?:\w+\s+)?(?:falling|fall(?:ing)? (?:over|down)|dropping|going down|go down|collapsing|keeling|toppling)\b(?! (?:asleep|for|in love|behind|apart|off|out|into|the|my|a|it|things|stuff|prices?))|\b(?:keep|keeps|kept|keep on)\s+(?:\w+\s+)?(?:falling (?:over|down)|collapsing|keeling over|toppling over|swaying)\b|\b(?:can't stop|i'm|i am|am|keep) swaying\b|\b(?:room|everything|world|my head|floor)\s+(?:is |keeps |was |'s )?(?:tilting|swaying|going round)\b|\b(?:can't|cannot|can not|couldn't|unable to|not able to|barely|hardly|struggl\w* to)\s+(?:stay|keep|remain)\s+(?:upright|standing|on my feet)\b|\b(?:too|so) (?:weak|dizzy|faint|wobbly|shaky|lightheaded|light headed) (?:to|that i can't) (?:stand|walk|get up|sit up|stay upright|move)\b|\blegs?\s+(?:\w+\s+)?buckl\w*",
         # won't wake up, came round on the floor
         r"\b(?:won't|can't|isn't|not|wouldn't|couldn't|cannot|is not) (?:wake (?:him|her|them) up|wake up|waking up|waken|come round|come to)\b(?! (?:early|in the morning|before|for))|\b(?:woke|came round|came to|came around) (?:up )?on the (?:floor|ground)\b|\bon the (?:floor|ground) and can't get up\b",
         # collapsed / collapsing
@@ -411,6 +449,9 @@ CONCEPTS: dict[str, list[str]] = {
         rf"(?#mild)\bblood\s+{_W2}(?:coming out|coming from)\b|\b(?:keeps?|kept|still|constantly) (?:on )?{_BLEED}\b",
         # soaked towels / bandages / gauze, gone through a whole roll
         rf"\b(?:soak\w*|drench\w*|saturat\w*)\s+{_W3}(?:blood|towels?|bandages?|plasters?|gauze|tissues?|through|dressing\w*)\b|\b(?:towels?|bandages?|plasters?|gauze|tissues?|dressing\w*|cloth|pads?|kitchen (?:paper|roll))\s+{_W3}(?:soaked|soaking|drenched|full of blood|covered in blood|dripping)\b|\bgone through (?:a |an )?(?:whole |entire )?(?:roll|box|pack|load)\b",
+        rf"\b(?:blood|bleed\w*)\s+{_W5}(?:non ?stop|nonstop|constantly|continuously|without stopping|for ages|all the time)\b",
+        # won't clot, bleeding and bleeding, can't get it to stop, a huge amount of blood
+        rf"(?#chronic)\b(?:won't|will not|isn't|is not|not|doesn't seem to|hasn't|has not|never|can't|cannot|stopped)\s+(?:\w+\s+)?clot(?:ting|ted)?\b(?! (?:well|properly|normally|easily|as well|as fast|quickly))|\b{_BLEED} and {_BLEED}\b|\b(?:can't|cannot|couldn't|unable to|not able to)\s+(?:get|make)\s+(?:the\s+)?(?:{_BLEED}|blood|bleed|nosebleed)\s+(?:to\s+)?stop\b|\b(?:can't|cannot|couldn't|unable to|not able to)\s+(?:get|make)\s+(?:it|them)\s+(?:to\s+)?stop\s+{_BLEED}|\b{_BLEED}\b[^.!?]{{0,50}}\b(?:can't|cannot|couldn't|unable to) (?:get|make) it (?:to )?stop\b|\b(?:huge|large|big|massive|enormous|insane|scary|crazy|ridiculous|worrying|alarming|shocking|frightening|terrifying|unreal|serious|a lot of|loads of) (?:amount|amounts|volume|quantity|quantities) of blood\b|\b(?:can't|cannot|couldn't|unable to|not able to)\s+(?:get|bring|keep)\s+(?:the\s+)?(?:bleeding|blood|bleed)\s+(?:under control|to slow)|\b(?:bleeding|blood|bleed)\s+(?:is\s+)?(?:out of control|not under control)\b",
         # vomiting / coughing up blood, blood in vomit / urine
         r"\b(?:vomit\w*|throw\w* up|threw up|puk\w*|cough\w*|spit\w*|peeing|pissing|weeing|pooing|passing)\s+(?:up\s+|out\s+)?blood\b|\bblood in (?:my |the |his |her )?(?:vomit|sick|urine|pee|wee|poo|stool|spit|saliva)\b|\bblack (?:vomit|poo|stool)",
         # lost / losing a lot of blood
@@ -421,6 +462,8 @@ CONCEPTS: dict[str, list[str]] = {
         r"\b(?:haemorrhag\w*|hemorrhag\w*)",
         # haematoma growing fast, bruise spreading quickly
         rf"\b(?:lump|bruise|bruising|swelling|bump|haematoma|hematoma)\s+{_W3}(?:growing|getting (?:bigger|huge|larger)|expanding|spreading|swelling up)\s+{_W1}(?:fast|quickly|rapidly|by the minute)\b|\b(?:haematoma|hematoma)\b|\bgetting huge and tight\b",
+        # a lump filling with blood, a bruise swelling up fast, huge and tight
+        rf"(?#mild)\b(?:lump|bump|swelling|bruise|bruising|area|pocket)\s+{_W4}fill(?:ing|ed|s)? (?:up )?with blood\b|\b(?:lump|bump|bruise|bruising|swelling|haematoma|hematoma|blister)\s+{_GAP}{{0,8}}(?:growing|getting (?:bigger|huge|larger)|expanding|swelling up|ballooning|blowing up)\s+{_W2}(?:fast|quickly|rapidly|by the minute|massive\w*|huge|tight|hard)\b|\b(?:bruise|bruising|haematoma|hematoma)\s+{_W4}(?:ballooning|blowing up|massive|huge|enormous)\b|\b(?:bruise|bruising|lump|swelling|haematoma|hematoma)\s+{_W4}(?:doubled|tripled|quadrupled)\b|\b(?:(?:lump|bump|pocket|blister|bubble|ball|collection) of blood|blood (?:lump|blister|bubble|pocket|filled (?:lump|bump)))\s+{_GAP}{{0,6}}(?:growing|getting (?:bigger|larger|huge)|expanding|spreading|swelling)\b",
     ],
     "stroke_signs": [
         # face / mouth / smile / eyelid drooping, lopsided, fallen on one side
@@ -450,6 +493,7 @@ CONCEPTS: dict[str, list[str]] = {
         # chest pain / tight / pressure / crushing / heavy
         rf"\bchest\s+{_W3}(?:pain\w*|hurt\w*|tight\w*|pressure|ache\w*|aching|crush\w*|heavy|heaviness|squeez\w*|burn\w*|compress\w*|agony|stabbing|on fire|killing me|feels? (?:weird|funny|strange|heavy|like))\b|\b(?:band|belt|vice|vise|strap) (?:round|around|across|on|squeezing) (?:my |his |her )?chest\b",
         rf"\b(?:pain\w*|pressure|tight\w*|ache\w*|aching|heaviness|squeez\w*|crush\w*|weight|burning|stabbing)\s+{_W3}(?:in|on|across|around|through|behind|inside)\s+(?:my |the |his |her )?(?:chest|sternum|breast ?bone)\b|\belephant (?:sitting |standing )?on\b",
+        r"\b(?:clutch\w*|grabb\w*|grab|grabs|gripp\w*|grip|grips|holding|holds|held|clasp\w*)\s+(?:at\s+)?(?:my|his|her|their) (?:chest|heart)\b",
         # pain spreading to the arm / jaw / back
         r"\bpain (?:spreading|radiating|going|shooting|moving)\s+(?:\w+\s+){0,2}(?:to|into|down|up) (?:my |his |her )?(?:left )?(?:arm|jaw|neck|back|shoulder)\b|\b(?:going|spreading|radiating) (?:down|into|to) (?:my |his |her )?left arm\b|\bleft arm (?:is |feels )?(?:numb|heavy|dead|tingl\w*)\b",
         # heart racing / pounding / skipping / irregular / going crazy, pulse 150
@@ -474,8 +518,13 @@ CONCEPTS: dict[str, list[str]] = {
         rf"\b(?:toddler|child|kid|baby|son|daughter|little one|boy|girl|grandchild|grandson|granddaughter|dog)\s+{_W3}(?:got into|got hold of|got at|found|ate|eaten|swallowed|drank|chewed|took|has had|had)\s+{_W3}{_DRUG}\b|\bgot into (?:my|the|her|his|their) (?:\w+ )?{_DRUG}\b",
         rf"\b(?:toddler|child|kid|baby|son|daughter|little one|little girl|little boy|grandchild|grandson|granddaughter)\b[^.!?]{{0,60}}?\b(?:ate|eaten|swallowed|chewed|drank|got into|got hold of)\b[^.!?]{{0,40}}?\b{_DRUG}\b",
         # mixed pills with alcohol, or drank and then took sedatives
-        rf"\b(?:drank|drunk|drinking|had)\s+{_W4}(?:alcohol|wine|vodka|beer|booze|gin|whisky|whiskey|spirits|drinks)\s+{_W3}(?:and|then|with|before|after)\s+(?:\w+\s+){{0,2}}(?:took|taken|swallowed|popped)\s+{_W3}{_SEDATIVE}\b|\b(?:took|taken|swallowed|popped)\s+{_W3}{_SEDATIVE}\s+{_W3}(?:with|and|after|on top of)\s+{_W2}(?:alcohol|wine|vodka|beer|booze|gin|whisky|whiskey|spirits|drinks|drinking)\b",
+        rf"\b(?:drank|drunk|drinking|had)\s+{_W4}(?:alcohol|wine|vodka|beer|booze|gin|whisky|whiskey|spirits|drinks)\s+{_W3}(?:and|then|with|before|after)\s+(?:\w+\s+){{0,2}}(?:took|taken|taking|swallowed|swallowing|popped|popping|having taken|having had)\s+{_W3}{_SEDATIVE}\b|\b(?:took|taken|swallowed|popped)\s+{_W3}{_SEDATIVE}\s+{_W3}(?:with|and|after|on top of)\s+{_W2}(?:alcohol|wine|vodka|beer|booze|gin|whisky|whiskey|spirits|drinks|drinking)\b",
         rf"\bmixed\s+{_W3}{_DRUG}\s+with\s+(?:alcohol|drink|booze|wine|beer|vodka|drugs|cocaine)\b",
+        # lost count of the doses, not sure how many i took, every hour, over the daily limit
+        rf"\blost (?:count|track) (?:of )?(?:how many )?(?:(?:\w+ ){{0,2}}{_DRUG}|(?:i've|i have|i|he's|she's|i'd|he|she) (?:taken|had|took|swallowed|popped))\b|\b{_DRUG}\b[^.!?]{{0,60}}\blost (?:count|track)\b|\b(?:don't|do not|not sure|no idea|can't|cannot|couldn't|unsure|lost track of|don't even) (?:know |remember |tell )?how many (?:(?:of )?(?:my |the |his |her )?(?:\w+ )?{_DRUG} (?:i|i've|i have|he|she|they|he's|she's|we|my \w+) (?:has |have |'ve )?(?:took|taken|swallowed|had|popped|ate|eaten|necked|used)|(?:i|i've|i have|he|she|they|he's|she's|my \w+) (?:has |have |'ve )?(?:swallowed|popped|necked))\b",
+        rf"\b(?:taking|taken|took|had|having|popping|been on|putting|put|applying|applied|reapplying|using|used|rubbing)\s+(?:\w+\s+){{0,2}}?{_DRUG}\s+(?:\w+\s+){{0,3}}?every (?:hour|1 hour|one hour|half (?:an )?hour|30 minutes|(?:1|2|two) hours|couple of hours|hour or so)\b|\b(?:(?:take|taken|took|taking|had|gone|gone way|went|go|used|swallowed)\s+(?:way\s+)?)?(?:over|above|past|exceeded|exceeding|more than|beyond) (?:the |my )?(?:daily (?:limit|max\w*|dose|allowance)|max\w* (?:daily )?(?:dose|dosage|amount|limit)|recommended (?:daily )?(?:dose|dosage|amount|limit)|safe (?:dose|dosage|amount|limit))\b",
+        rf"\b{_DRUG}\b[^.!?]{{0,60}}\b(?:then|and|later|after|on top)\b[^.!?]{{0,20}}\b(?:another|a second|more|an extra|a further)\s+(?:[2-9]|[1-9][0-9]|two|three|four|five|six|dose|doses|lot|load|few|couple|handful)\b",
+        rf"\b(?:drank|drunk|drinking|swallowed|swallowing|swallow|ate|eaten|eating|sipped|licked|chewed|got into|got hold of)\s+{_W3}{_POISON}\b",
         # poisoned / poisoning (not food poisoning)
         r"\b(?<!food )poison(?:ed|ing)\b",
     ],
@@ -500,9 +549,11 @@ _TAGS = frozenset({"mild", "colour", "cosmetic", "chronic"})
 
 # Idioms: a concept that overlaps one of these is a figure of speech.
 IDIOMS: list[str] = [
-    r"\bdying (?:to|for)\b|\bto die for\b|\b(?:would|could|i'd) (?:kill|die) for\b|\bkill for\b",
+    r"\bdying (?:to|for)\b|(?<!deserve )(?<!deserves )\bto die for\b|\b(?:would|could|i'd) (?:kill|die) for\b|\bkill for\b",
     r"\b(?:die|died|dying|dead) (?:of|from|with) (?:embarrassment|shame|laughter|laughing|boredom|curiosity|cuteness|jealousy|envy|excitement)\b",
-    r"\b(?:cut|cutting|burn\w*|hurt|hurting|scald\w*|injur\w*) (?:myself|my self) (?:on (?!purpose)|with|while|when|at|in|playing|lifting|running|doing|working|cooking|shaving|ironing|falling|by accident|accidentally)(?![^.!?]{0,40}\b(?:on purpose|deliberately|intentionally))",
+    r"(?<!keep )(?<!keeps )(?<!been )(?<!still )(?<!started )(?<!urge to )(?<!want to )\b(?:cut|cutting|burn\w*|hurt|hurting|scald\w*|injur\w*) (?:myself|my self) (?:on (?!purpose)|with (?!(?:a |an |the |my |some )?(?:razor|blade|knife|knives|scissors|compass|lighter|cigarette|match|glass|shard|pin|sharpener|hot (?:knife|metal|spoon|iron)))|while|when (?!i (?:feel|am|'m|get|look|see|hate|think))|at|in|playing|lifting|running|doing|working|cooking|shaving|ironing|falling|by accident|accidentally)(?![^.!?]{0,40}\b(?:on purpose|deliberately|intentionally))",
+    # knocks: "hit myself in the face with the car door", "banged my head on the cupboard"
+    r"(?<!keep )(?<!keeps )(?<!been )(?<!still )\b(?:hit|hitting|bang\w*|bump\w*|bash\w*|knock\w*|whack\w*|smack\w*|cut|burn\w*|scratch\w*) (?:myself|my self|my \w+)\b[^.!?,]{0,30}?\b(?:on|with|against|into|from) (?:the |a |my |an )?(?:car door|door|doorframe|cupboard|cabinet|shelf|table|desk|corner|car|branch|ceiling|counter|sink|fridge|beam|frame|wardrobe|drawer|hairbrush|brush|racket|ball|bat|oven|hob|stove|iron|kettle|pan|tray|straighteners|curling (?:iron|tongs)|tongs|paper|razor while shaving|shaving|fall|bike|ice|stairs|steps)\b(?![^.!?]{0,40}\b(?:on purpose|deliberately|intentionally))",
     r"\bkill(?:ing)? (?:myself|my self) laughing\b|\b(?:could|would|going to|gonna) (?:literally |honestly )?kill (?:myself|my self) for\b",
     r"\bdead (?:tired|serious|keen|set|excited|nervous|jealous|worried|chuffed|good|easy|cheap)\b|\b(?:death|end) of me\b|\bsick (?:to death|and tired) of\b",
     r"\b(?:gave|give|gives|giving|almost had|nearly had|practically had|nearly having|almost having|about to have|nearly gave|almost gave) (?:me |him |her |my \w+ )?(?:a |an )?(?:heart attack|stroke|seizure|aneurysm|panic attack|coronary|cardiac arrest)\b",
@@ -512,16 +563,17 @@ IDIOMS: list[str] = [
     r"\bchok\w* on (?:(?:all|these|those|the|so many|your|my)\s+){0,2}(?:options|choices|prices?|decisions|costs?|bill|words|quotes?|price tag)\b",
     r"\b(?:bank(?: account)?|account|wallet|purse|budget|card|bank balance|savings|pocket) (?:is |are |has been |keeps )?bleeding\b|\bbleeding (?:me dry|money|cash|out cash|my (?:wallet|bank|account|purse))\b|\bbled dry\b",
     r"\bcry(?:ing)? my eyes out\b|\bbreak(?:ing)? my neck\b|\bpain in the (?:neck|arse|ass|butt|backside)\b|\ban arm and a leg\b|\bblack and blue\b",
-    r"\b(?:nearly|almost|practically|about to|could have|could've|would have|would've|i'd|i would|i'll|i will|literally) (?:\w+ ){0,2}(?:faint(?:ed)?|pass(?:ed)? out|collapsed?|died?|had a heart attack|have a heart attack|choked?|fell over|blacked out)\b[^.!?]{0,40}?\b(?:when|at|seeing|after seeing|looking at|because of|over|once i saw|from|about)\b[^.!?]{0,30}?\b(?:price|prices|cost|bill|quote|total|invoice|results?|before|pics?|photos?|pictures?|bank|balance|amount|how much|hair|drain|reviews?|receipt|fee|fees|deposit|news|video|insta|instagram|tiktok)\b",
+    r"\b(?:nearly|almost|practically|about to|could have|could've|would have|would've|i'd|i would|i'll|i will|will|would|going to|literally) (?:\w+ ){0,2}(?:faint(?:ed)?|pass(?:ed)? out|collapsed?|died?|had a heart attack|have a heart attack|choked?|fell over|blacked out)\b[^.!?]{0,40}?\b(?:when|at|seeing|after seeing|looking at|because of|over|once i saw|from|about)\b[^.!?]{0,30}?\b(?:price|prices|cost|bill|quote|total|invoice|results?|before|pics?|photos?|pictures?|bank|balance|amount|how much|hair|drain|reviews?|receipt|fee|fees|deposit|news|video|insta|instagram|tiktok)\b",
     r"\bhad a fit (?:when|about|over|at)\b|\bfaint ?hearted\b|\bfaint of heart\b|\bnot in the faintest\b",
     r"\bblind (?:date|faith|panic|drunk)\b|\bturn(?:ed|ing)? a blind eye\b|\bcolou?r ?blind\b",
     r"\b(?:3[89]|4[0-5]) ?(?:°|degrees?) ?c? (?:outside|out there|in the shade|heat|weather|here in|in (?:spain|greece|dubai|italy|the sun))\b|\bheat ?wave\b",
     r"\bchills? (?:down|up) (?:my|the) spine\b|\b(?:give|gives|gave|giving) (?:me )?(?:the )?chills\b",
     r"\bcold (?:sores?|compress\w*|packs?|water|shower|weather|feet|calls?|turkey)\b",
     r"\b(?:hay|glandular|scarlet|cabin|spring|bieber|yellow) fever\b|\bfever (?:dream|pitch|blisters?)\b",
-    r"\b(?:app|website|site|page|phone|link|email|system|server|chat|bot|computer|laptop|booking form|card machine) (?:is |isn't |'s |keeps )?(?:not )?responding\b|\bnot responding to (?:treatment|antibiotics|the cream|cream|my (?:emails?|messages?|calls?)|emails?|messages?)\b",
+    r"\b(?:app|website|site|page|phone|line|phones|link|email|system|server|chat|bot|computer|laptop|booking form|card machine|clinic|reception\w*|office|you|your \w+|nobody|no one|anyone|the \w+ desk) (?:\w+ )?(?:is |isn't |'s |keeps |won't |doesn't |not |didn't |aren't |are )?(?:not )?(?:responding|respond|answering|answer)\b|\bnot responding to (?:treatment|antibiotics|the cream|cream|my (?:emails?|messages?|calls?)|emails?|messages?)\b",
     r"\b(?:i have|i've got|for|with|on|people with|suitable for|safe for|works? on) (?:very )?(?:dark|pale|fair|light|white|olive|brown|black) skin\b",
     r"\bemergency (?:number|contact|line|phone|appointment|procedures?|protocols?|kit|plan|training|equipment|drugs?|meds|medication|policy|cover|hours|dentist|services? (?:number|line))\b|\bin (?:an |case of (?:an )?|the event of (?:an )?)?emergenc(?:y|ies)\b|\bfor emergencies\b|\bnon ?emergency\b|\bemergency only\b|\b(?:count|counts|counted|considered|classed|qualify|qualifies|class) as (?:an? )?emergency\b|\bwhat (?:is|counts as|constitutes) an emergency\b",
+    r"\b(?:phone|screen|tv|laptop|computer|monitor|app|lights?|power|signal|camera|video)\s+(?:\w+\s+){0,2}(?:black(?:ing|ed|s)? ?out|went black|goes black|going black)\b",
     r"\bfit(?:ting)? (?:me|us) in\b|\b(?:keep|get|getting|stay) fit\b",
     r"\b(?:self ?harm\w*|cutting|old) scars?\b|\bscars? (?:from|left by) (?:self ?harm\w*|cutting)\b",
     r"\bsuicide (?:squad|doors?|blonde|mission|rates?|risk warnings?)\b",
@@ -529,6 +581,10 @@ IDIOMS: list[str] = [
     r"\b(?:hair|roots|screen|sky|phone|lights?|tv|room|teeth|nails?|world)\s+(?:\w+\s+){0,2}(?:gone|turned|turning|went|going|goes|turns) (?:all |really |very |completely )?(?:white|grey|gray|black|dark|blue|pale)\b",
     r"\b(?:heart|ticker) (?:nearly |almost |literally )?(?:stopped|skipped|sank|leapt|jumped|dropped) (?:a beat )?(?:when|as soon as|the moment) (?:i|we) (?:saw|read|heard|looked|opened|got|checked)\b|\b(?:collapsed|died|dying|dead|choked|crying|cried|pass(?:ed)? out) (?:from |with )?laugh\w*\b",
     r"\bred (?:lines?|streaks?)\b[^.!?]{0,40}\bstretch ?marks?\b|\bstretch ?marks?\b[^.!?]{0,40}\bred (?:lines?|streaks?)\b",
+    r"\b(?:could|would|i'd|can) (?:\w+ )?sleep (?:forever|for (?:a week|days|ever))\b|\b(?:made|makes|make|making) me (?:want to |wanna )?sleep forever\b|\bsleep forever (?:lol|haha|lmao)\b",
+    r"\b(?:heavy|heavier) (?:bleeding|bleeds?|flow) (?:on|during|with|in) (?:my |her |a |the )?(?:period|periods|cycle|time of the month)\b|\b(?:heavy|heavier) periods?\b",
+    r"\b(?:clutch\w*|grabb\w*|hold\w*) (?:my|his|her) (?:chest|pearls|heart)\b[^.!?]{0,40}?\b(?:price|prices|bill|cost|quote|invoice|lol|haha|lmao)\b",
+    r"\b(?:tired|exhausted|knackered|shattered|sleepy|hungry|starving)\b[^.!?]{0,25}\b(?:i|you) (?:could|might|feel like i could|think i could) (?:literally |just )?(?:collapse|drop|die|sleep)\b(?![^.!?]{0,40}\b(?:since|after) (?:the|my) (?:session|treatment|injections?|meso))",
     r"\bdying inside\b|\b(?:dental|tooth|teeth|gum|wisdom tooth) abscess\b|\babscess(?:es)? (?:in|on|under) (?:my |a |the )?(?:tooth|teeth|gum|gums|wisdom tooth)\b",
     r"\brather (?:die|be dead) than (?:have|get|pay|wear|use|try|undergo|let|go under|go back|go to|do (?:surgery|lipo))\b",
     r"\b(?:chills|shivering|shaking|shivery|cold)\b[^.!?]{0,20}\bfrom (?:the )?(?:air ?con\w*|a ?c\b|cold|weather|nerves|excitement|fear|rain)\b",
@@ -570,7 +626,7 @@ _HYPOTHETICAL = re.compile(
             # risk / chance of, how likely, is it possible, ever, is X common
             r"\b(?:risks?|chances?|possibility|odds|likelihood|dangers?|probability) (?:of|that|for)\b|\bis there (?:a|any) (?:risk|chance|danger|possibility)\b",
             r"\bhow (?:likely|common|rare|often|dangerous|risky|serious|bad|painful|much does|long does)\b|\b(?:likely|possible|common|usual) (?:to|that) (?:get|have|develop|cause|happen)\b",
-            r"\bis it possible\b|\bis it true\b|\bhow much (?:\w+ )?is too much\b|\b(?:do|does|did|can|could|would|will|has|have|is|are) (?:\w+ ){0,2}ever\b(?! (?:going to )?stop)",
+            r"\bis it (?:normal|common|usual|expected|ok|okay) (?:to|for (?:people|patients|clients|someone|you) to) (?:feel|get|have|be|experience|go)\b(?![^.!?]{0,80}\b(?:now|right now|still|at the moment|currently|won't|can't|keeps?|getting worse|this|that|so|since)\b)|\bis it possible\b|\bis it true\b|\bhow much (?:\w+ )?is too much\b|\b(?:do|does|did|can|could|would|will|has|have|is|are) (?:\w+ ){0,2}ever\b(?! (?:going to )?stop)",
             r"\bis (?!(?:this|that|it|my|the bleeding|the pain)\b)(?=[\w' ]{1,40}\b(?:common|a (?:common |known |normal |usual )?side effect|a risk|rare|likely|possible|usual)\b)",
             r"\bis (?:a|an) (?=[\w' ]{1,30}\b(?:normal|common|usual|expected|possible|likely)\b)|\bis (?:it|the (?:treatment|procedure|injection|session)|meso\w*) (?:\w+ )?(?:painful|sore)\b",
             # has anyone ever, do people, what does it look like, why would
@@ -617,7 +673,7 @@ _IF_EMBEDDED = _words(
 
 # Cues that must scope the concept directly, across filler words only (see _scoped).
 _NEGATION = re.compile(
-    r"(?:^|\s)(?:no|not|never|without|nor|neither|none|zero|nothing|hardly any|free (?:of|from)|ruled out|denies|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|haven't|hasn't|hadn't|ain't|won't be|wouldn't|shouldn't)$"
+    r"(?:^|\s)(?:neither(?: [\w']+){1,4} nor(?: [\w']+){1,3}|(?:none|neither|not one|nobody|no one) of (?:us|them|you|my \w+|the \w+|our \w+)|no|not|never|without|nor|neither|none|zero|nothing|nobody|no one|hardly any|free (?:of|from)|ruled out|denies|don't|doesn't|didn't|isn't|aren't|wasn't|weren't|haven't|hasn't|hadn't|ain't|won't be|wouldn't|shouldn't)$"
 )
 _MILD = re.compile(
     r"(?:^|\s)(?:a (?:bit|little|tiny bit|touch|tad)|a bit of|a little bit|bit|bit of|slight(?:ly)?|mild(?:ly)?|little|tiny|small|minor|faint|light|some|few|a few|barely|pinpoint|minimal|tad|kind of|kinda|sort of|somewhat|just|quite|only)$"
@@ -642,7 +698,7 @@ _NEG_FILLERS = _words(
     "actually more other much serious obvious at all yet so too very like experienced "
     "experience experiencing sort kind further new visible major significant proper "
     "apparent trace hint single think i i'm there there's that these those anything such "
-    "as far even signs problem issue any"
+    "as far even signs problem issue any going to planning trying thoughts thought urge urges intention intentions plan plans desire"
 )
 # A softener just after the match: "keeps bleeding a little".
 _MILD_AFTER = re.compile(r"\s*(?:a (?:little|bit|tiny bit|tad)|slightly|lightly|very little)\b")
@@ -683,7 +739,11 @@ _CRISIS_PAST = re.compile(
     r"\b(?:years? ago|yrs? ago|years back|used to|history of|as a (?:kid|child|teen\w*)|when i was (?:[0-9]+|a|young|younger|at school|in school)|in my (?:teens|twenties|20s|youth))\b"
 )
 _CRISIS_RESOLVED = re.compile(
-    r"\b(?:(?:i'm|i am|i feel|feeling|doing) (?:fine|ok|okay|better|good|well) now|(?:fully )?recovered|in recovery|(?:got|had|getting) (?:the )?help|not any ?more)\b"
+    r"\b(?:clean (?:from|of|for) (?:\w+ ){0,3}?(?:years?|months?|[0-9]+|two|three|four|five|six|seven|eight|nine|ten)\b|[0-9]+ (?:years?|months?) clean|(?<!not )(?:fine|well|better|ok|okay|good|safe|stable) now|(?:i'm|i am|i feel|feeling|doing) (?:fine|ok|okay|better|good|well) now|(?:fully )?recovered|in recovery|(?:got|had|getting) (?:the )?help|not any ?more)\b"
+)
+# ...unless it has come back.
+_CRISIS_RELAPSE = re.compile(
+    r"\b(?:relaps\w*|(?<!never )again|started back|back to (?:cutting|it|self harm\w*|sh)|urges?)\b"
 )
 _PAST = re.compile(
     r"\b(?:years? ago|yrs? ago|months ago|a few months back|years back|ages ago|long time ago|long ago|(?:last|previous|past) (?:year|summer|winter|spring|autumn|fall|christmas|time|session|treatment|appointment|clinic|course|month)"
@@ -692,9 +752,9 @@ _PAST = re.compile(
     r"|(?<!at )(?:a|one) time\b(?! only)|at (?:another|a different|my old|my previous|a previous|the other) (?:clinic|salon|place|practice)|elsewhere|childhood|at school|growing up|before\s*$|many times before|a few years back|in (?:my|a) previous)"
 )
 _HABITUAL = re.compile(
-    r"\b(?:sometimes|occasionally|often|usually|always|from time to time|every (?:now and then|so often)|whenever i (?:see|get|have|think)|at the sight of|prone to|tend to"
-    r"|suffer(?:s|ed)? (?:from|with)|diagnosed|well controlled|under control|controlled (?:with|by|on)|chronic|since (?:birth|i was born|childhood)|(?:all|most of) my life|my whole life"
-    r"|naturally|by nature|easily|genetic|runs in (?:my|the) family|when (?:i'm|i am) (?:stressed|anxious|nervous|tired|dehydrated|hungry)|in the cold|when it's cold|on stairs"
+    r"\b(?:sometimes|occasionally|often|usually|always|from time to time|every (?:now and then|so often)|(?:whenever|every time|each time) i (?:see|get|have|think|hear)|at the sight of|prone to|tend to"
+    r"|suffer(?:s|ed)? (?:from|with)|diagnosed|well controlled|(?<!bleeding )(?<!blood )(?<!bleed )(?<!get it )under control|controlled (?:with|by|on)|chronic|since (?:birth|i was born|childhood)|(?:all|most of) my life|my whole life"
+    r"|naturally|by nature|easily|genetic|runs in (?:my|the) family|when (?:i'm|i am|i get) (?:stressed|anxious|nervous|tired|dehydrated|hungry|cold)|in the cold|when it's cold|in (?:the )?winter|in cold weather|on stairs"
     r"|when i (?:exercise|run|climb|drink|stand up quickly)|raynaud\w*|in the mornings?(?! after)|every morning|at night|in my sleep|i wear (?:glasses|contacts|contact lenses))\b"
 )
 _PRESENT = re.compile(
@@ -702,7 +762,7 @@ _PRESENT = re.compile(
 )
 # The episode is over: the concepts before it in the same sentence are history.
 _RESOLVED = re.compile(
-    r"\b(?:fully recovered|recovered|it passed|passed quickly|went away|gone away|cleared(?: up)?|it cleared|healed|(?:i'm|i am|she's|he's|all|feel|feeling|it's|everything's|everything is) (?:fine|ok|okay|good|better|normal) now|fine now|ok now|okay now|better now|normal now|stable now|settled"
+    r"\b(?:(?:fine|ok|okay|better|good|normal) (?:again )?after (?:some|a|an|eating|drinking|lying|sitting|i (?:ate|drank|sat|lay|had))|fully recovered|recovered|it passed|passed quickly|went away|gone away|cleared(?: up)?|it cleared|healed|(?:i'm|i am|she's|he's|all|feel|feeling|it's|everything's|everything is) (?:fine|ok|okay|good|better|normal) now|fine now|ok now|okay now|better now|normal now|stable now|settled"
     r"|(?:it's|it is|it has|its|they've|they have|they're|they are|that's|that has) (?:all )?(?:gone|passed|cleared|better|fine)(?=\s*(?:$|[.,!?;]| now| since| away| so))"
     r"|resolved|all (?:tests )?(?:came back )?clear|nothing serious|turned out|was gone|(?:it|swelling|they) went down|no (?:problems|issues) since|never again|not since|nothing since|stopped now|it stopped|it's stopped|has stopped|no longer)\b"
 )
@@ -718,7 +778,7 @@ _HISTORY_FRAME = re.compile(
 )
 # Asking whether the treatment helps a look: a long-standing appearance, not a new change.
 _COSMETIC_QUESTION = re.compile(
-    r"\b(?:can|could|does|do|would|will|might|is) (?:meso\w*|it|this|that|the (?:treatment|injections?|procedure|vitamins?|cocktail)|you|your (?:treatment|clinic)) (?:\w+ ){0,2}?(?:help|fix|treat|improve|work|get rid|reduce|lighten|even|lift|tighten|firm|brighten|sort|do anything|target|cure|remove|clear)\b|\b(?:good|effective|recommended) for\b"
+    r"\b(?:can|could|does|do|would|will|might|is) (?:(?:hair|face|facial|body|scalp|skin|the) meso\w*|meso\w*|it|this|that|the (?:treatment|injections?|procedure|vitamins?|cocktail)|you|your (?:treatment|clinic)) (?:\w+ ){0,2}?(?:help|fix|treat|improve|work|get rid|reduce|lighten|even|lift|tighten|firm|brighten|sort|do anything|target|cure|remove|clear)\b|\b(?:good|effective|recommended) for\b"
 )
 _BRUISE = re.compile(r"\bbruis\w*")
 # An everyday cause named in the same clause explains the symptom ("chest a bit tight from
@@ -907,6 +967,8 @@ def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> b
     sentence_start, sentence_end = message.sentences.around(start, end)
     if concept.kind == "crisis":
         # Self-harm: only a plainly past account, and never a hypothetical, silences it.
+        if _CRISIS_RELAPSE.search(text, sentence_start, sentence_end):
+            return False
         return bool(
             (_CRISIS_PAST.search(part) and not _PRESENT.search(part))
             or _CRISIS_RESOLVED.search(text, sentence_start, sentence_end)

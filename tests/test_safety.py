@@ -495,3 +495,29 @@ def test_a_new_session_does_not_carry_the_last_answers_context(tolerant_stack):
         for kind, data in new_session
         if kind == "slot" and data.get("name") == "current_section"
     ], "the section of the last answer was carried into the new session"
+
+
+def test_typed_slash_text_is_text_and_only_buttons_send_payloads(stack):
+    def say(sender, message, **extra):
+        body = {"sender": sender, "message": message, **extra}
+        return requests.post(stack.rest_url, json=body, timeout=30).json()
+
+    def parsed_intent(sender):
+        [user] = [data for kind, data in stored_events(stack, f"web:{sender}") if kind == "user"]
+        return user["parse_data"]["intent"]
+
+    button, typed = str(uuid.uuid4()), str(uuid.uuid4())
+    assert (
+        ARTICLE.passage("what_is.p1").text in say(button, "/ask_what_is", payload=True)[0]["text"]
+    )
+    say(typed, "/ask_what_is")
+    # A payload is taken as given (confidence 1); typed text goes through NLU.
+    assert parsed_intent(button) == {"name": "ask_what_is", "confidence": 1.0}
+    assert parsed_intent(typed)["confidence"] < 1.0
+    typed_emergency = say(str(uuid.uuid4()), "/report_emergency")
+    assert not any(m.get("custom") for m in typed_emergency)
+    # "/restart" typed into the widget does not reset the conversation.
+    sender = str(uuid.uuid4())
+    say(sender, "hello")
+    say(sender, "/restart")
+    assert "restart" not in {kind for kind, _ in stored_events(stack, f"web:{sender}")}

@@ -629,21 +629,21 @@
     // ------------------------------------------------------------ conversation
 
     /** Shows the message and queues it for the bot; false if there was nothing to send. */
-    function send(message, shownText = message) {
+    function send(message, shownText = message, isPayload = false) {
       const clean = (value) => String(value).trim().slice(0, MAX_MESSAGE_LENGTH);
       const text = clean(message);
       if (!text || deleting) return false;
       removeQuickReplies();
       addEntry({ from: "user", text: clean(shownText) });
-      queue = queue.then(() => exchange(text));
+      queue = queue.then(() => exchange(text, isPayload));
       return true;
     }
 
-    async function exchange(message) {
+    async function exchange(message, isPayload) {
       let safetyNode = null;
       setTyping(true);
       try {
-        const replies = attachDisclaimers((await postToBot(message)).filter(isShowable));
+        const replies = attachDisclaimers((await postToBot(message, isPayload)).filter(isShowable));
         if (!replies.length) addEntry({ from: "notice", text: withEmergency(NO_ANSWER_TEXT) });
         // After urgent advice the only next step is getting help: no "Book online" buttons.
         const urgent = replies.some((reply) => reply.kind);
@@ -664,13 +664,14 @@
       }
     }
 
-    async function postToBot(message) {
+    /** Only the widget's own buttons send payloads; whatever the patient types is text. */
+    async function postToBot(message, isPayload = false) {
       const replies = await fetchJson(
         webhookUrl,
         {
           method: "POST",
           headers: { "Content-Type": "application/json" },
-          body: JSON.stringify({ sender, message }),
+          body: JSON.stringify(isPayload ? { sender, message, payload: true } : { sender, message }),
         },
         REQUEST_TIMEOUT_MS
       );
@@ -788,7 +789,7 @@
       for (const button of buttons) {
         const node = el("button", { type: "button", className: "cdw-quick-reply", text: button.title });
         node.addEventListener("click", () => {
-          send(button.payload, button.title);
+          send(button.payload, button.title, true);
           ui.input.focus(); // the clicked button disappears; keep keyboard users in the chat
         });
         group.append(node);

@@ -65,8 +65,8 @@ def server(tmp_path_factory):
     provider.close()
 
 
-def rest(stack, text: str) -> list[dict]:
-    body = {"sender": str(uuid.uuid4()), "message": text}
+def rest(stack, text: str, from_button: bool = False) -> list[dict]:
+    body = {"sender": str(uuid.uuid4()), "message": text, "payload": from_button}
     response = requests.post(stack.rest_url, json=body, timeout=60)
     assert response.status_code == 200, response.text
     return response.json()
@@ -126,7 +126,7 @@ def check_every_channel(stack, provider) -> None:
         {"recipient_id": urgent[0]["recipient_id"], "text": URGENT, "custom": {"kind": "urgent"}}
     ]
     # The "It's happening now: I need urgent help" button of the "did you mean?" menu.
-    assert [m["text"] for m in rest(stack, "/report_emergency")] == [URGENT]
+    assert [m["text"] for m in rest(stack, "/report_emergency", from_button=True)] == [URGENT]
     crisis = rest(stack, SELF_HARM)
     assert [m["text"] for m in crisis] == [CRISIS]
     assert [m["text"] for m in rest(stack, ORDINARY)] == [UNAVAILABLE]

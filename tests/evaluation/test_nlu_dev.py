@@ -1,16 +1,17 @@
 """NLU quality on messages never used for training (evaluation/nlu_dev.yml)."""
 
 import pytest
-import yaml
 
-from evaluation.holdout import holdout_examples, predict, score, write_report
+from evaluation.holdout import (
+    TOLERATED_LEAKS,
+    holdout_examples,
+    leaked_training_examples,
+    predict,
+    score,
+    training_examples,
+    write_report,
+)
 from runtime.settings import MODEL, ROOT
-
-TRAINING = ROOT / "data" / "nlu.yml"
-
-
-def normalised(text):
-    return " ".join(text.lower().split())
 
 
 def test_holdout_has_enough_varied_red_flags_and_out_of_scope_questions():
@@ -20,14 +21,15 @@ def test_holdout_has_enough_varied_red_flags_and_out_of_scope_questions():
 
 
 def test_holdout_is_never_used_for_training():
-    training = {
-        normalised(line.strip()[2:])
-        for block in yaml.safe_load(TRAINING.read_text(encoding="utf-8"))["nlu"]
-        if "intent" in block
-        for line in block["examples"].splitlines()
-        if line.strip().startswith("- ")
-    }
-    assert [t for t, _ in holdout_examples() if normalised(t) in training] == []
+    # Equal once case, punctuation, width and spacing are ignored, or sharing >= 80 % of
+    # their words (token Jaccard); the red-flag owner's known leaks are listed by name.
+    equal, near = leaked_training_examples(
+        [text for text, _ in holdout_examples()], [text for text, _ in training_examples()]
+    )
+    print(f"training examples equal to a dev message: {len(equal)}, nearly equal: {len(near)}")
+    tolerated = TOLERATED_LEAKS["nlu_dev.yml"]
+    assert [e for e in equal if e not in tolerated] == []
+    assert [e for e in near if e not in tolerated] == []
 
 
 @pytest.mark.model

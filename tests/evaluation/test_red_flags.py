@@ -1,6 +1,14 @@
 """The red-flag gate (issue "Patient safety II"): every emergency and every mention of
-self-harm in the frozen blind set is recognised, and at most 5 % of its near-misses
-raise a false alarm. Failures print counts per category, never the messages."""
+self-harm in a frozen blind set is recognised, and at most 5 % of its near-misses raise
+a false alarm. Failures print counts per category, never the messages.
+
+Two blind sets, each by an author who never saw the patterns or the training data:
+set 1 was scored once and its per-category counts then guided tuning on new dev data,
+so it is kept as a regression check; set 2 was scored once after that tuning and is the
+blind figure (evaluation/README.md). Recall is below 100 % on both: those tests are
+strict expected failures stating the figure, so the suite cannot pretend otherwise and
+fails, for someone to look, the day recall reaches 100 %.
+"""
 
 from __future__ import annotations
 
@@ -8,13 +16,19 @@ import hashlib
 
 import pytest
 
-from evaluation.red_flags import BLIND, DEV, EXTRA_DEV, load, score
+from evaluation.red_flags import BLIND, DEV, EXTRA_DEV, SETS, load, score
 from nlp.red_flags import assess
 
-# The blind set is frozen: editing it (or tuning on it) voids the gate. A new blind set
-# needs a new author who has not seen the patterns, and a new hash here.
-BLIND_SHA256 = "33ff176a6ca2c69e42575ca18277ad1b34b1be86f4ef6b6e5f29b7777503375a"
+BLIND2 = SETS / "red_flags_blind2.yml"
+DEV2 = SETS / "red_flags_dev2.yml"
+# Editing a blind set (or tuning on it) voids its gate: a new blind set needs a new
+# author who has not seen the patterns, and a new hash here.
+FROZEN = {
+    BLIND: "33ff176a6ca2c69e42575ca18277ad1b34b1be86f4ef6b6e5f29b7777503375a",
+    BLIND2: "619b39ed8b615c34b39066f403c347afe3cf7eb5e95df16a9cbea03417e4145b",
+}
 MAX_FALSE_ALARMS = 0.05
+BLIND_SETS = pytest.mark.parametrize("path", [BLIND, BLIND2], ids=["blind1", "blind2"])
 
 
 def kind_of(text: str) -> str | None:
@@ -22,31 +36,33 @@ def kind_of(text: str) -> str | None:
     return flag.kind if flag else None
 
 
-def test_the_blind_set_is_frozen_and_big_enough():
-    assert hashlib.sha256(BLIND.read_bytes()).hexdigest() == BLIND_SHA256
-    report = score(load(BLIND), lambda text: None)
+@BLIND_SETS
+def test_the_blind_sets_are_frozen_and_big_enough(path):
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == FROZEN[path]
+    report = score(load(path), lambda text: None)
     assert report.emergencies >= 100 and report.near_misses >= 80
 
 
+@BLIND_SETS
 @pytest.mark.xfail(
     strict=True,
-    reason="Measured once on 2026-12-02, not tuned on since: the matcher recognised 128 of "
-    "138 (92.8 %); see evaluation/README.md. Issue 11's 100 % goal is not met on this set.",
+    reason="Issue 11's 100 % recall is not met: blind set 2, scored once, 91.4 % (160 of "
+    "175); blind set 1, scored once before tuning on new dev data, 92.8 % "
+    "(evaluation/README.md).",
 )
-def test_blind_set_every_emergency_and_crisis_is_recognised():
-    report = score(load(BLIND), kind_of)
+def test_blind_sets_every_emergency_and_crisis_is_recognised(path):
+    report = score(load(path), kind_of)
     assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"
 
 
-def test_blind_set_near_misses_rarely_raise_an_alarm():
-    report = score(load(BLIND), kind_of)
+@BLIND_SETS
+def test_blind_sets_near_misses_rarely_raise_an_alarm(path):
+    report = score(load(path), kind_of)
     assert report.false_alarm_rate <= MAX_FALSE_ALARMS, f"{report.summary()}\n{report.table()}"
 
 
-@pytest.mark.parametrize("path", [DEV, EXTRA_DEV], ids=["dev", "extra-dev"])
+@pytest.mark.parametrize("path", [DEV, EXTRA_DEV, DEV2], ids=["dev", "extra-dev", "dev2"])
 def test_dev_sets_hold_the_same_goals(path):
-    if not path.exists():
-        pytest.skip(f"{path.name} not written")
     report = score(load(path), kind_of)
     assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"
     assert report.false_alarm_rate <= MAX_FALSE_ALARMS, f"{report.summary()}\n{report.table()}"

@@ -26,9 +26,12 @@ NLU_DEV = ROOT / "evaluation" / "nlu_dev.yml"
 RED_FLAG_SETS = [
     ROOT / "evaluation" / "red_flags_dev.yml",
     ROOT / "evaluation" / "red_flags_extra_dev.yml",
+    ROOT / "evaluation" / "red_flags_dev2.yml",
 ]
 RED_FLAG_INTENTS = ("report_emergency", "report_self_harm")
+# On unseen messages the budget is 5 %; each dev set, tuned on, must stay well inside it.
 FALSE_ALARM_BUDGET = 0.05
+DEV_SET_FALSE_ALARM_BUDGET = 0.03
 
 
 def examples(path, intent):
@@ -113,18 +116,31 @@ def test_no_training_question_of_an_faq_intent_is_flagged():
 # --- The dev sets, per category -------------------------------------------------------
 
 
+def _set_messages(path):
+    return yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+
+
 def _dev_messages():
     messages = []
     for path in RED_FLAG_SETS:
-        messages += yaml.safe_load(path.read_text(encoding="utf-8"))["messages"]
+        messages += _set_messages(path)
     return messages
 
 
 def test_dev_sets_recall_every_emergency_and_crisis_and_keep_false_alarms_low():
+    _check_recall_and_false_alarms(_dev_messages(), FALSE_ALARM_BUDGET)
+
+
+@pytest.mark.parametrize("path", RED_FLAG_SETS, ids=lambda path: path.name)
+def test_each_dev_set_on_its_own(path):
+    _check_recall_and_false_alarms(_set_messages(path), DEV_SET_FALSE_ALARM_BUDGET)
+
+
+def _check_recall_and_false_alarms(messages, budget):
     totals, hits = Counter(), Counter()
     misses, false_alarms = [], []
     near_misses = 0
-    for message in _dev_messages():
+    for message in messages:
         expected, category = message["expected"], message["category"]
         got = kind_of(message["text"])
         totals[category] += 1
@@ -143,7 +159,7 @@ def test_dev_sets_recall_every_emergency_and_crisis_and_keep_false_alarms_low():
     )
     details = "\n".join(map(str, misses + false_alarms))
     assert not misses, f"missed emergencies or crises:\n{report}\n{details}"
-    assert len(false_alarms) <= FALSE_ALARM_BUDGET * near_misses, (
+    assert len(false_alarms) <= budget * near_misses, (
         f"{len(false_alarms)} false alarms in {near_misses} near-misses:\n{report}\n{details}"
     )
 
@@ -254,6 +270,79 @@ def test_crisis_wins_over_emergency():
     message = "i took all my pills on purpose and now i can't breathe"
     assert is_red_flag(message) and is_crisis(message)
     assert assess(message).kind == "crisis"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i don't want to be here anymore",  # passive ideation
+        "tired of existing tbh",
+        "everyone would be better off if i just disappeared",
+        "kinda wish a car would hit me",
+        "no reason to carry on",
+        "i want to finish my life",
+        "relapsed on sh last night",  # self-injury slang and methods
+        "i keep burning myself with cigarettes",
+        "i keep slicing my skin with a razor",
+        "been thinking about unaliving myself",
+        "ive thought about exactly how id do it",  # plans
+        "going to drink bleach",
+        "if my face stays like this ill top myself",
+    ],
+)
+def test_self_harm_families_are_crises(message):
+    assert is_crisis(message)
+
+
+@pytest.mark.parametrize(
+    ("message", "category"),
+    [
+        ("it won't clot, been pressing for 20 min", "heavy_bleeding"),
+        ("bleeding and bleeding, cant get it to stop", "heavy_bleeding"),
+        ("lump filling up with blood under my skin and growing fast", "heavy_bleeding"),
+        ("blotchy purplish marbled skin on my temple", "vascular_occlusion"),
+        ("cold numb patch on my nose, colour is weird kind of purple-grey", "vascular_occlusion"),
+        ("a reticulated pattern like fishnet tights on my cheek", "vascular_occlusion"),
+        ("i fell down and not remember anything", "fainting_collapse"),
+        ("cant stop swaying and nearly falling, very weak", "fainting_collapse"),
+        ("found my mum on the kitchen floor", "fainting_collapse"),
+        ("lost count of how many painkillers i've had today", "overdose"),
+        ("my toddler drank some bleach", "overdose"),
+        ("dad is clutching his chest", "chest_pain_palpitations"),
+    ],
+)
+def test_widened_emergency_families(message, category):
+    flag = assess(message)
+    assert flag is not None and (flag.kind, flag.category) == ("emergency", category)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i feel like i could sleep forever after that facial lol",
+        "i just want the bruises to disappear forever",
+        "i'm not suicidal, just nervous about the results",
+        "used to self harm years ago, is meso ok for scars?",
+        "i've been clean from self harm for three years, can meso help with my scars",
+        "i burned myself with hair straighteners yesterday, can i still come",
+        "i want to take my life back after the divorce",
+        "no point carrying on with sessions if nothing changes, right?",
+        "there's no way out of paying the deposit is there?",
+        "lost count of how many sessions i've had lol",
+        "my phone keeps blacking out, can i call instead",
+        "i take all my meds at once in the morning, is that ok before meso?",
+        "neither me nor my daughter had any reaction",
+        "what if it won't clot because i'm on warfarin",
+        "i have a clotting disorder so i bleed and bleed from small cuts, can i have meso?",
+    ],
+)
+def test_widened_families_keep_their_near_misses_quiet(message):
+    assert not is_red_flag(message)
+
+
+def test_a_relapse_is_a_crisis_even_after_years_clean():
+    assert is_crisis("relapsed with self harm after 2 years clean")
+    assert not is_red_flag("clean from self harm for 2 years, will meso help the scars?")
 
 
 def test_hypothetical_never_silences_self_harm():
