@@ -436,7 +436,7 @@ def test_fifty_conversations_survive_killing_a_replica(prod):
         # fail_timeout (10 s); once that is over it tries it again with the next request.
         time.sleep(max(0.0, killed_at[0] + 11 - time.monotonic()))
         for _ in range(4):
-            say(prod.rest_url, f"probe-{uuid.uuid4().hex[:8]}", "hi")
+            say(prod.rest_url, str(uuid.uuid4()), "hi")
         time.sleep(0.5)
         webhook = [
             line for line in access_log(prod)[log_start:] if "/webhooks/rest/webhook" in line
@@ -480,7 +480,7 @@ def test_a_restarted_replica_rejoins_and_continues_conversations(prod):
     # nginx tries a failed server again after fail_timeout (10 s) at the latest.
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
-        say(prod.rest_url, f"probe-{uuid.uuid4().hex[:8]}", "hi")
+        say(prod.rest_url, str(uuid.uuid4()), "hi")
         time.sleep(0.1)
         if any(f'up="{HOST}:{port}" us="200"' in line for line in access_log(prod)[log_start:]):
             break
