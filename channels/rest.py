@@ -22,6 +22,7 @@ import json
 import logging
 import re
 import unicodedata
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from typing import Any
 
@@ -55,6 +56,14 @@ def conversation_id(sender: str) -> str:
     return SENDER_PREFIX + sender.lower()
 
 
+def _failed(turn: asyncio.Future[Any], collector: WholeMessageCollector) -> bool:
+    """A finished turn that gave no answer (the action server was down): a retry runs it
+    again rather than repeating "can't answer"."""
+    if not turn.done():
+        return False
+    return turn.cancelled() or turn.exception() is not None or not collector.messages
+
+
 def widget_settings() -> dict[str, Any]:
     clinic = load_clinic()
     return {
@@ -67,6 +76,9 @@ def widget_settings() -> dict[str, Any]:
 
 
 TYPED_SLASH_GUARD = "\u2060"
+
+# Messages remembered for retries (each keeps its turn and reply, a few kB).
+RECENT_MESSAGES = 5000
 
 # How long an urgent reply waits for Rasa to record its turn, at most.
 RECORD_WAIT_SECONDS = 0.5
@@ -116,6 +128,10 @@ class GuardedRestInput(RestInput):
         # Turns still being stored, by sender: a deletion waits for them, or they would
         # write the conversation back after it was deleted.
         self._turns_of: dict[str, set[asyncio.Future[Any]]] = {}
+        # (sender, message_id) -> its turn, for retries (bounded; per process).
+        self._turn_of_message: OrderedDict[
+            tuple[str, str], tuple[asyncio.Future[Any], WholeMessageCollector]
+        ] = OrderedDict()
 
     def _parse(
         self, request: Request, needs_message: bool = True
@@ -141,19 +157,32 @@ class GuardedRestInput(RestInput):
         if not message:
             return error(400, "'message' is empty.")
         is_payload = body.get("payload") is True
+        message_id = body.get("message_id")
+        if message_id is not None and not (
+            isinstance(message_id, str) and SENDER_PATTERN.match(message_id)
+        ):
+            return error(400, "'message_id' must be a random UUID (one per message).")
         if message.startswith(INTENT_MESSAGE_PREFIX) and not is_payload:
             # Typed text is text: Rasa would read "/restart" as a command (resetting the
             # conversation) and "/report_emergency" as an intent. Only the widget's own
             # buttons send payloads ("payload": true). Rasa strips white space, so an
             # invisible word joiner is what keeps the slash from coming first.
             message = TYPED_SLASH_GUARD + message
-        return {"sender": sender, "message": message, "payload": is_payload}
+        return {
+            "sender": sender,
+            "message": message,
+            "payload": is_payload,
+            "message_id": message_id,
+        }
 
     async def _answer(
-        self, on_new_message: Callable[[UserMessage], Awaitable[Any]], sender: str, text: str
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        message_id: str | None = None,
     ) -> list[dict[str, Any]]:
-        collector = WholeMessageCollector()
-        turn = self._start_turn(on_new_message, sender, text, collector)
+        turn, collector = self._turn_for(on_new_message, sender, text, message_id)
         try:
             await asyncio.wait_for(asyncio.shield(turn), timeout=self.answer_timeout_seconds)
         except asyncio.TimeoutError:
@@ -167,6 +196,28 @@ class GuardedRestInput(RestInput):
             return [{"recipient_id": sender, "text": UNAVAILABLE_REPLY}]
         # Rasa swallows action server errors and simply says nothing.
         return collector.messages or [{"recipient_id": sender, "text": UNAVAILABLE_REPLY}]
+
+    def _turn_for(
+        self,
+        on_new_message: Callable[[UserMessage], Awaitable[Any]],
+        sender: str,
+        text: str,
+        message_id: str | None,
+    ) -> tuple[asyncio.Future[Any], WholeMessageCollector]:
+        """The turn of this message: a new one, or, for a message the widget sends again
+        (Retry, with the same message_id), the one already under way or done, so a retry
+        never adds a turn and gets the answer the conversation stored."""
+        key = (sender, message_id) if message_id else None
+        known = self._turn_of_message.get(key) if key is not None else None
+        if known is not None and not _failed(*known):
+            return known
+        collector = WholeMessageCollector()
+        turn = self._start_turn(on_new_message, sender, text, collector)
+        if key is not None:
+            self._turn_of_message[key] = (turn, collector)
+            while len(self._turn_of_message) > RECENT_MESSAGES:
+                self._turn_of_message.popitem(last=False)
+        return turn, collector
 
     def _start_turn(
         self,
@@ -241,7 +292,7 @@ class GuardedRestInput(RestInput):
                 # Rasa records the turn when it can (not for a flood of messages); the
                 # patient's reply does not wait for it.
                 if sender_allowed and len(text) <= self.max_message_chars:
-                    turn = self._start_turn(on_new_message, sender, text, WholeMessageCollector())
+                    turn, _ = self._turn_for(on_new_message, sender, text, parsed["message_id"])
                     # A healthy server records the turn in milliseconds: waiting that long
                     # keeps the patient's next message from queueing behind its lock.
                     await asyncio.wait([turn], timeout=RECORD_WAIT_SECONDS)
@@ -254,6 +305,7 @@ class GuardedRestInput(RestInput):
                 return response.json(
                     [{"recipient_id": sender, "text": too_long_reply(self.max_message_chars)}]
                 )
-            return response.json(await self._answer(on_new_message, sender, text))
+            reply = await self._answer(on_new_message, sender, text, parsed["message_id"])
+            return response.json(reply)
 
         return webhook

@@ -521,3 +521,26 @@ def test_typed_slash_text_is_text_and_only_buttons_send_payloads(stack):
     say(sender, "hello")
     say(sender, "/restart")
     assert "restart" not in {kind for kind, _ in stored_events(stack, f"web:{sender}")}
+
+
+def test_a_retried_message_is_answered_once_and_stored_once(stack):
+    sender, message_id = str(uuid.uuid4()), str(uuid.uuid4())
+    body = {"sender": sender, "message": "Will I bruise?", "message_id": message_id}
+    first = requests.post(stack.rest_url, json=body, timeout=30).json()
+    again = requests.post(stack.rest_url, json=body, timeout=30).json()
+    assert first == again and real_answer_texts(first)
+    stored = user_texts(stack, f"web:{sender}")
+    assert stored == ["Will I bruise?"], "a retry must not add a turn"
+    # Another message id is another message.
+    body["message_id"] = str(uuid.uuid4())
+    requests.post(stack.rest_url, json=body, timeout=30)
+    assert user_texts(stack, f"web:{sender}") == ["Will I bruise?"] * 2
+
+
+def real_answer_texts(replies: list[dict]) -> list[str]:
+    return [m["text"] for m in replies if UNAVAILABLE not in m.get("text", "")]
+
+
+def test_a_message_id_must_be_a_uuid(stack):
+    body = {"sender": str(uuid.uuid4()), "message": "hi", "message_id": "1; DROP TABLE"}
+    assert requests.post(stack.rest_url, json=body, timeout=30).status_code == 400
