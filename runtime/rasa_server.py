@@ -15,6 +15,18 @@ from rasa.__main__ import main as rasa_main
 from runtime import rasa_compat
 
 
+def cors_origins(argv: list[str]) -> list[str]:
+    """The values of Rasa's --cors option (one flag, several values)."""
+    if "--cors" not in argv:
+        return []
+    origins = []
+    for value in argv[argv.index("--cors") + 1 :]:
+        if value.startswith("--"):
+            break
+        origins.append(value)
+    return origins
+
+
 def main() -> None:
     rasa_compat.apply()
     # The JWT secret of Rasa's HTTP API comes from the environment and is handed to
@@ -26,6 +38,9 @@ def main() -> None:
     # to the server log: tests read it to prove the overrides run in the real server.
     overrides = ",".join(rasa_compat.in_effect())
     print(f"rasa_compat.applied overrides={overrides}", file=sys.stderr, flush=True)
+    # A widget embedded on a site whose origin is not listed gets nothing but a CORS
+    # error in the patient's browser: the log says which origins are allowed.
+    print(f"rest.cors.allowed origins={','.join(cors_origins(sys.argv))}", flush=True)
     rasa_main()
 
 

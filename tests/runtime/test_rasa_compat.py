@@ -93,3 +93,5 @@ def test_the_running_rasa_server_has_every_override_in_effect(stack, patient):
     assert patient.text("What is mesotherapy?")  # a custom-action answer went through
     log = (stack.log_dir / "rasa.log").read_text(encoding="utf-8", errors="replace")
     assert "rasa_compat.applied overrides=validator_built_once,action_timeout" in log
+    # The browser origins allowed to call the webhook are in the log (WEB_ORIGINS).
+    assert f"rest.cors.allowed origins={stack.page_origin}," in log
