@@ -12,6 +12,7 @@ from pathlib import Path
 
 import yaml
 
+from content.opening_hours import OpeningHours, parse_hours
 from runtime.settings import CLINIC_FILE
 
 PLACEHOLDER_MARK = "[PLACEHOLDER"
@@ -42,6 +43,7 @@ class Clinic:
     emergency_number: str = "[PLACEHOLDER: local emergency number]"
     privacy_notice_url: str = "[PLACEHOLDER: privacy notice URL]"
     crisis_lines: tuple[CrisisLine, ...] = ()
+    hours: OpeningHours | None = None  # None until the clinic gives its hours
 
     @property
     def contact_lines(self) -> str:
@@ -56,6 +58,8 @@ class Clinic:
         values = {key: getattr(self, key) for key in REQUIRED}
         for index, line in enumerate(self.crisis_lines):
             values[f"crisis_lines[{index}]"] = f"{line.region} {line.contact}"
+        if self.hours is None:
+            values["opening_hours"] = PLACEHOLDER_MARK
         return [key for key, value in values.items() if PLACEHOLDER_MARK in value]
 
 
@@ -84,6 +88,7 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
         crisis_lines=tuple(
             CrisisLine(str(line["region"]).strip(), str(line["contact"]).strip()) for line in lines
         ),
+        hours=parse_hours(data.get("time_zone"), data.get("opening_hours")),
     )
 
 

@@ -1,0 +1,74 @@
+"""Opening hours (content/opening_hours.py), with a fixed clock across a weekend and a
+closing time, in the clinic's time zone."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from content.opening_hours import HoursError, parse_hours
+
+LONDON = ZoneInfo("Europe/London")
+HOURS = parse_hours(
+    "Europe/London",
+    {
+        "mon": "09:00-18:00",
+        "tue": "09:00-18:00",
+        "wed": "09:00-18:00",
+        "thu": "09:00-20:00",
+        "fri": "09:00-17:00",
+        "sat": "10:00-14:00",
+        "sun": "closed",
+    },
+)
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+
+
+@pytest.mark.parametrize(
+    "moment, expected",
+    [
+        ("2026-12-02 10:00", "The clinic is open now, until 18:00."),  # Wednesday
+        ("2026-12-02 17:59", "The clinic is open now, until 18:00."),
+        ("2026-12-02 18:00", "The clinic is closed now; it opens again tomorrow at 09:00."),
+        ("2026-12-02 07:30", "The clinic is closed now; it opens again today at 09:00."),
+        ("2026-12-04 17:30", "The clinic is closed now; it opens again tomorrow at 10:00."),
+        ("2026-12-05 14:00", "The clinic is closed now; it opens again on Monday at 09:00."),
+        ("2026-12-06 12:00", "The clinic is closed now; it opens again tomorrow at 09:00."),
+    ],
+)
+def test_open_now_and_when_next_across_a_weekend_and_closing_time(moment, expected):
+    assert HOURS is not None
+    assert HOURS.status(at(moment)) == expected
+
+
+def test_the_clinics_time_zone_counts_not_the_servers():
+    # 17:30 UTC on a winter Friday is 17:30 in London (closed) but 12:30 in New York.
+    utc = datetime.fromisoformat("2026-12-04 17:30+00:00")
+    assert HOURS is not None and not HOURS.is_open(utc)
+    new_york = parse_hours("America/New_York", {"fri": "09:00-17:00"})
+    assert new_york is not None and new_york.is_open(utc)
+
+
+def test_placeholders_say_nothing_rather_than_guess():
+    assert parse_hours("[PLACEHOLDER: time zone]", {"mon": "09:00-18:00"}) is None
+    assert parse_hours("Europe/London", "[PLACEHOLDER: opening hours]") is None
+
+
+@pytest.mark.parametrize(
+    "zone, table",
+    [
+        ("Mars/Olympus", {"mon": "09:00-18:00"}),
+        ("Europe/London", {"monday": "09:00-18:00"}),
+        ("Europe/London", {"mon": "9-6"}),
+        ("Europe/London", {"mon": "18:00-09:00"}),
+        ("Europe/London", {"mon": "25:00-26:00"}),
+    ],
+)
+def test_unreadable_hours_stop_the_start_up(zone, table):
+    with pytest.raises(HoursError):
+        parse_hours(zone, table)
