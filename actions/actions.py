@@ -10,6 +10,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from content import replies
+from content.article import Section
 from content.clinic import load_clinic
 from content.replies import INTENT_QUESTIONS
 from content.routing import PERSONAL_MEDICAL_INTENT, SECTION, Answer, Entity, answer_for
@@ -39,6 +40,16 @@ def latest_intent(tracker: Tracker) -> str:
     return (tracker.latest_message.get("intent") or {}).get("name") or ""
 
 
+def latest_text(tracker: Tracker) -> str:
+    return str(tracker.latest_message.get("text") or "")
+
+
+def latest_confidence(tracker: Tracker) -> float | None:
+    """The classifier's confidence, None when there is none (a button payload)."""
+    confidence = (tracker.latest_message.get("intent") or {}).get("confidence")
+    return float(confidence) if isinstance(confidence, int | float) else None
+
+
 def intent_button(intent: str, entities: dict[str, str] | None = None) -> dict[str, str]:
     payload = f"/{intent}" + (json.dumps(entities) if entities else "")
     return {"title": INTENT_QUESTIONS[intent], "payload": payload}
@@ -48,17 +59,32 @@ def suggestion_buttons() -> list[dict[str, str]]:
     return [intent_button(intent) for intent in SUGGESTED_INTENTS]
 
 
+def whole_section_buttons(answer: Answer) -> list[dict[str, str]]:
+    """A "show the whole section" button for each section the reply quotes only in part,
+    and for the section asked about when the quote comes from another one."""
+    shown = {part.section.id for part in answer.parts if part.is_whole_section}
+    offered: list[Section] = []
+    for part in answer.parts:
+        for section in (part.section, part.asked):
+            if section is not None and section.id not in shown and section not in offered:
+                offered.append(section)
+    return [
+        {
+            "title": replies.SHOW_WHOLE_SECTION.format(title=section.title),
+            "payload": "/show_section" + json.dumps({SECTION: section.id}),
+        }
+        for section in offered
+    ]
+
+
 def send_answer(
     dispatcher: CollectingDispatcher, answer: Answer, intro: str = ""
 ) -> list[dict[str, Any]]:
+    # Every question of the message in one reply, under one disclaimer.
     text = f"{intro}\n\n{answer.text()}" if intro else answer.text()
-    buttons = []
-    if not answer.is_whole_section:
-        title = replies.SHOW_WHOLE_SECTION.format(title=answer.section.title)
-        payload = "/show_section" + json.dumps({SECTION: answer.section.id})
-        buttons.append({"title": title, "payload": payload})
+    buttons = whole_section_buttons(answer)
     dispatcher.utter_message(text=replies.with_disclaimer(text), buttons=buttons)
-    return [SlotSet(CURRENT_SECTION_SLOT, answer.section.id)]
+    return [SlotSet(CURRENT_SECTION_SLOT, answer.context_section)]
 
 
 def send_out_of_scope(dispatcher: CollectingDispatcher) -> None:
@@ -78,6 +104,8 @@ class ActionAnswerFromArticle(Action):
             latest_intent(tracker),
             latest_entities(tracker),
             tracker.get_slot(CURRENT_SECTION_SLOT),
+            text=latest_text(tracker),
+            confidence=latest_confidence(tracker),
         )
         if answer is None:
             send_out_of_scope(dispatcher)
@@ -94,7 +122,9 @@ class ActionAnswerPersonalMedical(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        answer = answer_for(PERSONAL_MEDICAL_INTENT, latest_entities(tracker))
+        answer = answer_for(
+            PERSONAL_MEDICAL_INTENT, latest_entities(tracker), text=latest_text(tracker)
+        )
         assert answer is not None  # personal questions always fall back to a passage
         return send_answer(dispatcher, answer, intro=replies.PERSONAL_MEDICAL_INTRO)
 

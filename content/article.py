@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -40,6 +40,11 @@ SECTION_TITLES: dict[str, str] = {
 }
 
 BULLET_PREFIX = "- "
+# How a paragraph announces the bullets after it.
+ANNOUNCES = ":"
+SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+# Words by which a sentence leans on the one before it.
+CONNECTIVES = frozenset({"however", "additionally", "also", "but", "so", "therefore", "moreover"})
 # "Face: Mesotherapy injections..." -> label "Face"; long sentences with a colon later on
 # are not labels, so the label must come early and be short.
 LABEL_PATTERN = re.compile(r"^(?P<label>[^:.]{2,60}):\s+(?P<rest>.+)$")
@@ -60,6 +65,24 @@ class Passage:
     def as_answer_line(self) -> str:
         return f"{BULLET_PREFIX}{self.text}" if self.kind == "bullet" else self.text
 
+    @property
+    def is_lead_in(self) -> bool:
+        """A paragraph announcing what follows ("...do the following:")."""
+        return self.kind == "paragraph" and self.text.endswith(ANNOUNCES)
+
+    def standalone(self) -> Passage | None:
+        """A lead-in without its announcing sentence, or None if nothing else is left.
+
+        "After Mesotherapy, you can return to work. However, it is best to do the
+        following:" stands alone as "After Mesotherapy, you can return to work."
+        """
+        if not self.is_lead_in:
+            return self
+        sentences = SENTENCE_END.split(self.text)
+        while sentences and sentences[-1].endswith(ANNOUNCES):
+            sentences.pop()
+        return replace(self, text=" ".join(sentences)) if sentences else None
+
 
 @dataclass(frozen=True)
 class Section:
@@ -74,8 +97,20 @@ class Section:
     @property
     def lead_in(self) -> Passage | None:
         """The paragraph introducing the bullets ("...avoid the following:"), if any."""
-        leads = [p for p in self.passages if p.kind == "paragraph" and p.text.endswith(":")]
+        leads = [p for p in self.passages if p.is_lead_in]
         return leads[-1] if leads else None
+
+    @property
+    def bullet_intro(self) -> str | None:
+        """What a bullet quoted alone is put under: the lead-in's announcing sentence
+        ("Here are some common areas...:"), or the whole lead-in when that sentence leans
+        on the one before it ("...return to work. However, it is best to do the following:").
+        """
+        if self.lead_in is None:
+            return None
+        last = SENTENCE_END.split(self.lead_in.text)[-1]
+        leans = last.split(maxsplit=1)[0].strip(",").lower() in CONNECTIVES
+        return self.lead_in.text if leans else last
 
     def full_text(self) -> str:
         return "\n".join(p.as_answer_line() for p in self.passages)

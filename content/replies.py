@@ -26,6 +26,13 @@ OUT_OF_SCOPE_INTRO = (
 
 SUGGESTIONS_INTRO = "You could ask me, for example:"
 
+# Said before advice the guide gives for another moment than the one asked about, so a
+# "before" instruction never reads as if it applied after the treatment (or the reverse).
+# It ends with a full stop, not a colon: only a lead-in announces bullets.
+TIMING_NOTE = (
+    "Our guide gives advice about {topic} only for {when} the treatment, not for {other} it."
+)
+
 CLARIFY_INTRO = "Sorry, I'm not sure I understood. Did you mean:"
 # When the unclear message may describe an emergency: the urgent button comes first.
 CLARIFY_URGENT_INTRO = (

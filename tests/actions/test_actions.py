@@ -19,10 +19,10 @@ from content.replies import DISCLAIMER
 ARTICLE = load_article()
 
 
-def tracker(intent, entities=(), slots=None, ranking=None, text="..."):
+def tracker(intent, entities=(), slots=None, ranking=None, text="...", confidence=0.9):
     message = {
         "text": text,
-        "intent": {"name": intent, "confidence": 0.9},
+        "intent": {"name": intent, "confidence": confidence},
         "intent_ranking": ranking or [{"name": intent, "confidence": 0.9}],
         "entities": [{"entity": label, "value": value} for label, value in entities],
     }
@@ -158,3 +158,96 @@ def test_a_possible_emergency_is_offered_first_as_urgent_help():
     # The urgent payload carries no entities: the channels answer it themselves.
     assert payloads[0] == "/report_emergency"
     assert '/ask_bruising{"substance": "caffeine"}' in payloads
+
+
+def section_button(section_id):
+    title = ARTICLE.section(section_id).title
+    payload = f'/show_section{{"section": "{section_id}"}}'
+    return {"title": f"Show the whole section: {title}", "payload": payload}
+
+
+def test_two_questions_get_one_reply_with_both_answers_and_one_disclaimer():
+    entities = [
+        ("substance", "caffeine"),
+        ("timing", "before"),
+        ("activity", "showers"),
+        ("timing", "after"),
+    ]
+    text = "can I have coffee before, and when can I shower after?"
+    messages, events = run(
+        ActionAnswerFromArticle(), tracker("ask_aftercare", entities, text=text)
+    )
+    assert len(messages) == 1
+    reply = messages[0]["text"]
+    assert ARTICLE.passage("avoid_before.item2").text in reply
+    assert ARTICLE.passage("aftercare.item1").text in reply
+    assert reply.count(DISCLAIMER) == 1 and reply.endswith(DISCLAIMER)
+    assert messages[0]["buttons"] == [section_button("avoid_before"), section_button("aftercare")]
+    assert events == [SlotSet("current_section", "aftercare")]
+
+
+def test_coffee_after_aftercare_says_the_guide_gives_that_advice_for_before_only():
+    messages, events = run(
+        ActionAnswerFromArticle(),
+        tracker(
+            "ask_followup",
+            [("substance", "caffeine")],
+            slots={"current_section": "aftercare"},
+            text="and coffee?",
+        ),
+    )
+    reply = messages[0]["text"]
+    assert reply.startswith(
+        "Our guide gives advice about caffeine only for before the treatment, not for after it."
+    )
+    assert ARTICLE.section("avoid_before").lead_in.text in reply
+    # Both the quoted section and the one asked about can be read in full.
+    assert messages[0]["buttons"] == [section_button("avoid_before"), section_button("aftercare")]
+    assert events == [SlotSet("current_section", "aftercare")]
+
+
+def test_the_patients_words_make_a_general_question_get_the_whole_section():
+    messages, _ = run(
+        ActionAnswerFromArticle(),
+        tracker("ask_areas", [("body_area", "body")], text="What areas of the body can it treat?"),
+    )
+    assert messages[0]["text"] == f"{ARTICLE.section('areas').full_text()}\n\n{DISCLAIMER}"
+    assert messages[0]["buttons"] == []
+
+
+def test_back_to_work_is_answered_by_the_sentence_that_stands_alone():
+    messages, _ = run(
+        ActionAnswerFromArticle(),
+        tracker("ask_return_to_work", [("activity", "return to work")], text="back at work tmrw?"),
+    )
+    assert messages[0]["text"] == f"After Mesotherapy, you can return to work.\n\n{DISCLAIMER}"
+    assert messages[0]["buttons"] == [section_button("aftercare")]
+
+
+def test_a_button_payload_is_answered_by_its_entities_not_read_as_words():
+    payload = '/ask_aftercare{"substance": "caffeine"}'
+    messages, events = run(
+        ActionAnswerFromArticle(),
+        tracker("ask_aftercare", [("substance", "caffeine")], text=payload, confidence=1.0),
+    )
+    assert messages[0]["text"].startswith("Our guide gives advice about caffeine only for before")
+    assert events == [SlotSet("current_section", "aftercare")]
+
+
+def test_an_unsure_classifier_lets_the_words_choose_the_section():
+    messages, events = run(
+        ActionAnswerFromArticle(),
+        tracker("ask_what_is", text="whats the science behind it", confidence=0.45),
+    )
+    assert ARTICLE.section("how_it_works").full_text() in messages[0]["text"]
+    assert events == [SlotSet("current_section", "how_it_works")]
+
+
+def test_personal_medical_question_reads_the_words_too():
+    messages, _ = run(
+        ActionAnswerPersonalMedical(),
+        tracker("ask_personal_medical", text="I had a bad reaction to an injection once, can I?"),
+    )
+    text = messages[0]["text"]
+    assert "Please ask a qualified healthcare professional" in text
+    assert ARTICLE.passage("suitability.allergies_and_sensitivities").text in text

@@ -64,8 +64,15 @@ def test_creams_are_answered_from_the_section_the_question_is_about():
 
 
 def test_before_advice_never_answers_an_after_question():
+    # Changed with issue 12: the answer used to be the whole aftercare section, which never
+    # mentions caffeine; now the guide's caffeine advice is quoted, saying first that it is
+    # given for before the treatment only, and the conversation stays on aftercare.
     answer = answer_for("ask_aftercare", [("substance", "caffeine")])
-    assert answer.is_whole_section and answer.section.id == "aftercare"
+    assert answer.text().startswith(
+        "Our guide gives advice about caffeine only for before the treatment, not for after it."
+    )
+    assert ids(answer) == ["avoid_before.item2"]
+    assert answer.asked.id == answer.context_section == "aftercare"
 
 
 def test_hair_loss_asked_as_an_area_borrows_the_what_is_paragraph():
