@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, Tracker
@@ -169,7 +170,8 @@ class ActionShareClinicContact(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        dispatcher.utter_message(text=replies.clinic_contact(CLINIC))
+        now = datetime.now(timezone.utc)
+        dispatcher.utter_message(text=replies.clinic_contact(CLINIC, now))
         return []
 
 

@@ -6,6 +6,8 @@ article, the clinic's details or the patient's question to be put together.
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from content.clinic import Clinic
 
 DISCLAIMER = (
@@ -64,8 +66,12 @@ def with_disclaimer(text: str) -> str:
     return f"{text}\n\n{DISCLAIMER}"
 
 
-def clinic_contact(clinic: Clinic) -> str:
-    return f"You can contact {clinic.name} directly:\n{clinic.contact_lines}"
+def clinic_contact(clinic: Clinic, now: datetime | None = None) -> str:
+    """How to reach the clinic, and whether it is open at `now` (when its hours are known)."""
+    text = f"You can contact {clinic.name} directly:\n{clinic.contact_lines}"
+    if clinic.hours is not None and now is not None:
+        text += f"\n\n{clinic.hours.status(now)}"
+    return text
 
 
 def urgent_care_advice(clinic: Clinic) -> str:

@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from content import replies
+from content.clinic import Clinic, load_clinic
 from content.opening_hours import HoursError, parse_hours
 
 LONDON = ZoneInfo("Europe/London")
@@ -72,3 +74,15 @@ def test_placeholders_say_nothing_rather_than_guess():
 def test_unreadable_hours_stop_the_start_up(zone, table):
     with pytest.raises(HoursError):
         parse_hours(zone, table)
+
+
+def test_the_contact_reply_says_whether_the_clinic_is_open_and_when_next():
+    clinic = Clinic(
+        "Citidrips", "+44 20 7946 0000", "1 Clinic St", "https://x.example", hours=HOURS
+    )
+    saturday_evening = at("2026-12-05 19:00")
+    text = replies.clinic_contact(clinic, saturday_evening)
+    assert text.startswith("You can contact Citidrips directly:")
+    assert text.endswith("The clinic is closed now; it opens again on Monday at 09:00.")
+    # Hours still placeholders: nothing is said about them.
+    assert "open" not in replies.clinic_contact(load_clinic(), saturday_evening).lower()
