@@ -1,0 +1,114 @@
+"""Scores the assistant on the frozen blind set evaluation/nlu_blind.yml (issue 12).
+
+The set was written from the article and the list of intents alone, by someone who never
+saw the training data; nobody tunes on it. Two levels are scored:
+* intents, as the dev set is (`holdout.score`): in-scope accuracy, out-of-scope rejection;
+* answers: whether the reply the actions would send contains the article fragment the
+  author named, for single questions, two-question messages and follow-up pairs (the
+  follow-up is routed in the context the first answer left).
+Only counts are reported, never the messages, so a failure does not become a tuning set.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from content.routing import PERSONAL_MEDICAL_INTENT, answer_for
+from evaluation.holdout import HoldoutReport, score
+from runtime.settings import ROOT
+
+BLIND = ROOT / "evaluation" / "nlu_blind.yml"
+ANSWERED = {"ask_personal_medical": PERSONAL_MEDICAL_INTENT}
+
+
+@dataclass
+class BlindReport:
+    intents: HoldoutReport
+    # kind ("message", "two_questions", "followup") -> [right, total]
+    answers: dict[str, list[int]] = field(default_factory=dict)
+    # style -> [right intent, total] (in-scope messages)
+    styles: dict[str, list[int]] = field(default_factory=dict)
+
+    def summary(self) -> str:
+        parts = [f"{kind} {right}/{total}" for kind, (right, total) in self.answers.items()]
+        return f"{self.intents.summary()}; answers containing the article's words: " + ", ".join(
+            parts
+        )
+
+
+def _normalise(text: str) -> str:
+    return " ".join(text.replace("\u2019", "'").replace("\u2018", "'").lower().split())
+
+
+def _answer_text(parse: dict[str, Any], context: str | None) -> tuple[str, str | None]:
+    intent = parse["intent"]["name"]
+    entities = [(e["entity"], str(e["value"])) for e in parse.get("entities", [])]
+    answer = answer_for(
+        ANSWERED.get(intent, intent),
+        entities,
+        context,
+        text=parse.get("text", ""),
+        confidence=parse["intent"].get("confidence"),
+    )
+    if answer is None:
+        return "", context
+    return answer.text(), answer.context_section
+
+
+def _contains(answer: str, fragments: list[str]) -> bool:
+    return all(_normalise(f) in _normalise(answer) for f in fragments)
+
+
+def evaluate(model_path: Path, path: Path = BLIND) -> BlindReport:
+    from rasa.core.agent import Agent
+
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    agent = Agent.load(str(model_path))
+
+    async def parse(text: str) -> dict[str, Any]:
+        result: dict[str, Any] = await agent.parse_message(text)
+        return result
+
+    async def run() -> BlindReport:
+        messages = data["messages"]
+        parsed = [await parse(m["text"]) for m in messages]
+        intents = score(
+            [
+                (m["text"], m["intent"], p["intent"]["name"])
+                for m, p in zip(messages, parsed, strict=True)
+            ]
+        )
+        answers: Counter[str] = Counter()
+        totals: Counter[str] = Counter()
+        styles: dict[str, list[int]] = {}
+        for m, p in zip(messages, parsed, strict=True):
+            if m["intent"] not in ("out_of_scope",):
+                row = styles.setdefault(m.get("style", "plain"), [0, 0])
+                row[0] += p["intent"]["name"] == m["intent"]
+                row[1] += 1
+            if m.get("answer_contains"):
+                totals["message"] += 1
+                answer, _ = _answer_text(p, None)
+                answers["message"] += _contains(answer, [m["answer_contains"]])
+        for m in data.get("two_questions", []):
+            totals["two_questions"] += 1
+            answer, _ = _answer_text(await parse(m["text"]), None)
+            answers["two_questions"] += _contains(answer, list(m["answer_contains"]))
+        for m in data.get("followups", []):
+            totals["followup"] += 1
+            _, context = _answer_text(await parse(m["first"]), None)
+            answer, _ = _answer_text(await parse(m["then"]), context)
+            answers["followup"] += _contains(answer, [m["answer_contains"]])
+        return BlindReport(
+            intents,
+            {kind: [answers[kind], totals[kind]] for kind in totals},
+            dict(sorted(styles.items())),
+        )
+
+    return asyncio.run(run())
