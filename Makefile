@@ -11,7 +11,7 @@ PIPELINE := build/spacy_pipeline/meta.json
 # The article is listed so a content change re-checks the model (Rasa skips unchanged parts).
 TRAINING_INPUTS := config.yml domain.yml $(wildcard data/*.yml) $(PIPELINE) knowledge/mesotherapy-article.txt
 # Checked by mypy (pyproject.toml lists them too); ruff checks every Python file.
-PRODUCT := actions channels content evaluation nlp runtime scripts
+PRODUCT := actions channels content evaluation insights nlp runtime scripts
 
 export PYTHONPATH := $(CURDIR)
 export RASA_TELEMETRY_ENABLED := false
@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: help run run-prod prod-stop test lint format test-scale bench bench-scale train \
-        pipeline synonyms validate setup browser purge erase audit lock clean
+        pipeline synonyms validate setup browser purge erase insights audit lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -91,6 +91,9 @@ $(VENV)/.installed: requirements.lock scripts/find-python.sh
 # downloads a browser of its own). Only the tests need it: `make run` works without.
 browser: ## install Debian's Chromium for the browser tests
 	@scripts/install-chromium.sh
+
+insights: setup ## the clinic's report: reports/insights.html + .json (INSIGHTS_ARGS="--days 7")
+	$(PY) -m scripts.insights $(INSIGHTS_ARGS)
 
 purge: setup ## delete conversations older than retention_days (clinic.yml)
 	$(PY) -m scripts.privacy purge

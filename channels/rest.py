@@ -37,6 +37,7 @@ from channels.limits import RateLimiter
 from channels.safety import kind_of_reply, safety_reply
 from content.clinic import load_clinic, retention_days
 from content.replies import too_long_reply, unavailable_reply
+from content.review import load_review
 from runtime.privacy import erase
 from runtime.rasa_compat import conversation_engine
 from runtime.settings import RestLimits
@@ -65,13 +66,15 @@ def _failed(turn: asyncio.Future[Any], collector: WholeMessageCollector) -> bool
 
 
 def widget_settings() -> dict[str, Any]:
-    clinic = load_clinic()
+    clinic, reviewed = load_clinic(), load_review().reviewed_on
     return {
         "name": clinic.name,
         "phone": clinic.phone,
         "emergency_number": clinic.emergency_number,
         "privacy_notice_url": clinic.privacy_notice_url,
         "retention_days": retention_days(),
+        # Shown in the widget's footer ("Medically reviewed on ..."); None until known.
+        "reviewed_on": reviewed.isoformat() if reviewed else None,
     }
 
 

@@ -7,11 +7,13 @@ in the processes that serve patients, and never as a side effect of an import.
 
 from __future__ import annotations
 
+import datetime
 import os
 import sys
 
 from rasa.__main__ import main as rasa_main
 
+from content.review import load_review
 from runtime import rasa_compat
 
 
@@ -41,6 +43,10 @@ def main() -> None:
     # A widget embedded on a site whose origin is not listed gets nothing but a CORS
     # error in the patient's browser: the log says which origins are allowed.
     print(f"rest.cors.allowed origins={','.join(cors_origins(sys.argv))}", flush=True)
+    # The article is medical content: the clinic must see when its review lapses.
+    warning = load_review().warning(datetime.date.today())
+    if warning:
+        print(f"content.review.warning {warning}", file=sys.stderr, flush=True)
     rasa_main()
 
 

@@ -13,7 +13,7 @@ import pytest
 from runtime.settings import ROOT
 
 PROJECT = {"actions", "bench", "channels", "content", "deploy", "evaluation", "nlp"}
-PROJECT |= {"runtime", "scripts", "tests"}
+PROJECT |= {"insights", "runtime", "scripts", "tests"}
 RASA = {"rasa", "rasa_sdk", "sanic", "aiogram", "fbmessenger", "twilio", "spacy"}
 
 # package -> the project packages (or single modules) it may import besides itself.
@@ -23,8 +23,9 @@ ALLOWED: dict[str, set[str]] = {
     "actions": {"content"},
     "channels": {"content", "nlp", "runtime.settings", "runtime.privacy", "runtime.rasa_compat"},
     "runtime": {"content"},
-    "evaluation": {"runtime"},
-    "scripts": {"content", "runtime", "nlp", "channels", "actions", "evaluation"},
+    "evaluation": {"content", "runtime"},
+    "scripts": {"content", "runtime", "nlp", "channels", "actions", "evaluation", "insights"},
+    "insights": {"content", "runtime"},
     "deploy": {"content", "runtime"},
     "bench": {"content", "runtime", "evaluation", "deploy", "nlp"},
 }

@@ -95,3 +95,5 @@ def test_the_running_rasa_server_has_every_override_in_effect(stack, patient):
     assert "rasa_compat.applied overrides=validator_built_once,action_timeout" in log
     # The browser origins allowed to call the webhook are in the log (WEB_ORIGINS).
     assert f"rest.cors.allowed origins={stack.page_origin}," in log
+    # The article's medical review is still a placeholder: the start-up says so.
+    assert "content.review.warning" in log
