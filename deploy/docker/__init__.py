@@ -1,0 +1,1 @@
+"""The container images' entrypoint and helpers (deploy/docker/Dockerfile)."""
