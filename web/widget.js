@@ -2,18 +2,26 @@
  * Citidrips chat widget: a small, dependency-free chat window for the clinic's Rasa
  * FAQ assistant (REST channel).
  *
- * Embed with one tag; the widget loads widget.css from next to itself:
- *   <script src="widget.js" data-bot-url="https://bot.example" data-clinic-name="Citidrips"
- *           data-primary-color="#0b6e69"></script>
+ * Embed with one tag (docs/widget.md has the snippet for the clinic's site, with the
+ * CSP and WEB_ORIGINS it needs); the widget loads widget.css from next to itself, or
+ * from data-css-url:
+ *   <script src="https://chat.clinic.example/widget.js" data-bot-url="https://chat.clinic.example"
+ *           data-clinic-name="Citidrips" data-primary-color="#0b6e69" defer></script>
  *
  * Bot URL: a `?bot=` parameter on the page URL (only on pages served from this machine,
- * for development and tests), else data-bot-url, else the page's host on port 5005.
+ * for development and tests), else data-bot-url, else the page's host on port 5005
+ * (a page on the clinic's domain without data-bot-url logs a console error naming the fix).
  *
- * Safety and privacy facts (emergency number, privacy notice, retention) come from the
- * bot's GET /webhooks/rest/clinic when the panel first opens. Until it answers, or if it
- * cannot, the widget uses these optional attributes, else generic wording:
+ * Safety and privacy facts (emergency number, privacy notice, retention, the clinic's
+ * phone) come from the bot's GET /webhooks/rest/clinic when the panel first opens. Until
+ * it answers, or if it cannot, the widget uses these optional attributes, else generic
+ * wording:
  *   data-emergency-number="112" data-privacy-notice-url="https://…" data-retention-days="30"
+ *   data-clinic-phone="+44 …" data-contact-url="https://clinic.example/contact"
  * Never put a guessed number here: a wrong emergency number is worse than none.
+ *
+ * Every message carries a message_id (a UUID). When a message fails, the patient can
+ * retry it: the retry sends the same message_id, which the bot answers at most once.
  *
  * Safety rule of this file: text from the bot or the user never goes through innerHTML.
  * Every node is built with createElement/textContent, so markup in an answer shows as
@@ -24,25 +32,39 @@
 
   const SCRIPT = document.currentScript || document.querySelector('script[src*="widget.js"]');
   const STORAGE_PREFIX = "citidrips-chat:";
+  // What the widget's console messages for whoever embeds it start with.
+  const LOG_PREFIX = "Citidrips chat widget:";
   const REQUEST_TIMEOUT_MS = 15000;
+  // After this long without an answer the typing indicator says "Still working…".
+  const SLOW_ANSWER_MS = 4000;
+  // The channel's limit (BOT_MAX_MESSAGE_CHARS); the counter shows from NEAR_LIMIT on.
   const MAX_MESSAGE_LENGTH = 2000;
+  const NEAR_LIMIT = 1800;
   // Enough history for a long visit without filling sessionStorage.
   const MAX_STORED_ENTRIES = 200;
   const DEFAULT_BOT_PORT = "5005";
   const DEFAULT_PRIMARY = "#0b6e69";
-  // Where widget.css makes the panel full screen; keep the two in step.
-  const FULL_SCREEN_QUERY = "(max-width: 480px)";
+  // Where widget.css makes the panel full screen (phones, landscape phones, 200 % and
+  // 400 % zoom); keep the two in step. There the panel is modal and the page inert, and
+  // the launcher is a small round button that tucks away while the page scrolls down.
+  const FULL_SCREEN_QUERY = "(max-width: 480px), (max-height: 500px)";
+  const SCROLL_SAVE_DELAY_MS = 150;
+  const UUID_PATTERN = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
   // The bot appends its disclaimer as the last paragraph; this phrase is always in it.
   const DISCLAIMER_MARKER = "not medical advice";
   const CLINIC_TIMEOUT_MS = 10000;
   // A setting longer than this is not a phone number or an address: shorten it.
   const MAX_SETTING_LENGTH = 300;
   // The widget's own texts; each ends with where to get urgent help (emergencySentence).
+  // A failed message keeps its text and gets a Retry button; the text says so, then how to
+  // reach the clinic (contactDetails) and where urgent help is.
   const UNREACHABLE_TEXT =
-    "Sorry, I can't reach the assistant right now. Please try again in a moment " +
-    "or contact the clinic directly.";
+    "Sorry, I can't reach the assistant right now. Your message was not answered: " +
+    "press Retry to send it again in a moment, or contact the clinic directly";
   const TOO_MANY_TEXT =
-    "You're sending messages faster than I can answer. Please wait a moment and try again.";
+    "You're sending messages faster than I can answer. Please wait a moment and try again " +
+    "with Retry.";
+  const SLOW_TEXT = "Still working on your answer\u2026";
   const NO_ANSWER_TEXT =
     "Sorry, I don't have an answer for that right now. Please try rephrasing your " +
     "question or contact the clinic directly.";
@@ -74,18 +96,60 @@
   function readConfig() {
     const data = (SCRIPT && SCRIPT.dataset) || {};
     const clinicName = (data.clinicName || "Citidrips").trim();
+    const botUrl = resolveBotUrl(data.botUrl);
+    checkEmbedding(data, botUrl);
     return {
-      botUrl: resolveBotUrl(data.botUrl),
+      botUrl,
       clinicName,
       // Fallbacks until (or unless) the bot's /clinic answers.
       safety: {
         emergencyNumber: settingText(data.emergencyNumber),
         privacyNoticeUrl: settingText(data.privacyNoticeUrl),
         retentionDays: settingDays(data.retentionDays),
+        clinicPhone: settingText(data.clinicPhone),
       },
+      contactUrl: httpUrl(settingText(data.contactUrl)),
       primaryColor: parseHexColor(data.primaryColor) || parseHexColor(DEFAULT_PRIMARY),
-      styleUrl: SCRIPT && SCRIPT.src ? new URL("widget.css", SCRIPT.src).href : "widget.css",
+      styleUrl: styleUrl(data.cssUrl),
     };
+  }
+
+  /** data-css-url if it is an http(s) address (absolute or relative), else next to widget.js. */
+  function styleUrl(cssUrl) {
+    if (cssUrl) {
+      try {
+        const url = new URL(cssUrl, document.baseURI);
+        if (url.protocol === "http:" || url.protocol === "https:") return url.href;
+      } catch (error) {
+        /* not a URL: fall through */
+      }
+      console.error(
+        `${LOG_PREFIX} data-css-url="${cssUrl}" is not an http(s) address; using widget.css ` +
+          "next to widget.js."
+      );
+    }
+    return SCRIPT && SCRIPT.src ? new URL("widget.css", SCRIPT.src).href : "widget.css";
+  }
+
+  /**
+   * Mistakes in the snippet that would leave patients with "can't reach the assistant"
+   * and nothing else: say what to fix, in the console of whoever embeds the widget.
+   */
+  function checkEmbedding(data, botUrl) {
+    if (!isLoopbackPage() && !httpUrl(data.botUrl)) {
+      console.error(
+        `${LOG_PREFIX} data-bot-url is missing or not an http(s) address on the <script> tag ` +
+          `that loads widget.js. Add data-bot-url="https://<the bot's address>" (see ` +
+          `docs/widget.md); meanwhile the widget tries ${botUrl}, which is a guess.`
+      );
+    }
+    if (window.location.protocol === "https:" && botUrl.startsWith("http:")) {
+      console.error(
+        `${LOG_PREFIX} this page is https but the bot (${botUrl}) is plain http: browsers ` +
+          "block that (mixed content). Serve the bot over https and use its https address " +
+          "in data-bot-url."
+      );
+    }
   }
 
   function resolveBotUrl(dataBotUrl) {
@@ -204,13 +268,29 @@
     return [hex.slice(0, 8), hex.slice(8, 12), hex.slice(12, 16), hex.slice(16, 20), hex.slice(20)].join("-");
   }
 
-  /** Stored entries, dropping anything that is not what this file wrote. */
+  /**
+   * Stored entries, dropping anything that is not what this file wrote. A message whose
+   * answer never came (the page was left while it was on its way) is shown as failed,
+   * with Retry: its message_id lets the bot answer it without taking it twice.
+   */
   function loadEntries() {
     const entries = storage.get("log", []);
     if (!Array.isArray(entries)) return [];
-    return entries.filter(
-      (entry) => entry && ["user", "bot", "notice"].includes(entry.from) && typeof entry.text === "string"
-    );
+    return entries
+      .filter((entry) => entry && ["user", "bot", "notice"].includes(entry.from) && typeof entry.text === "string")
+      .map((entry) => (entry.from === "user" ? checkedUserEntry(entry) : entry));
+  }
+
+  function checkedUserEntry(entry) {
+    const checked = { from: "user", text: entry.text };
+    checked.id = typeof entry.id === "string" && UUID_PATTERN.test(entry.id) ? entry.id : newUuid();
+    if (typeof entry.message === "string" && entry.message) checked.message = entry.message;
+    if (entry.payload === true) checked.payload = true;
+    if (entry.state === "sending" || entry.state === "failed") {
+      checked.state = "failed";
+      checked.failure = entry.failure === "busy" ? "busy" : "unreachable";
+    }
+    return checked;
   }
 
   // ---------------------------------------------------------------- DOM helpers
@@ -231,9 +311,10 @@
     return el("span", { className: "cdw-sr-only", text });
   }
 
-  function svgIcon(pathData) {
+  function svgIcon(pathData, className = "") {
     const ns = "http://www.w3.org/2000/svg";
     const svg = document.createElementNS(ns, "svg");
+    if (className) svg.setAttribute("class", className);
     svg.setAttribute("viewBox", "0 0 24 24");
     svg.setAttribute("aria-hidden", "true");
     svg.setAttribute("focusable", "false");
@@ -246,6 +327,9 @@
   const ICON_CHAT = "M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4H4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z";
   const ICON_CLOSE = "M6.4 5 12 10.6 17.6 5 19 6.4 13.4 12 19 17.6 17.6 19 12 13.4 6.4 19 5 17.6 10.6 12 5 6.4z";
   const ICON_DELETE = "M9 3h6l1 2h4v2H4V5h4l1-2zM6 9h12l-1 11a2 2 0 0 1-2 2H9a2 2 0 0 1-2-2L6 9z";
+  const ICON_RETRY =
+    "M17.65 6.35A7.96 7.96 0 0 0 12 4a8 8 0 1 0 7.75 10h-2.08A6 6 0 1 1 12 6c1.66 0 3.14.69 " +
+    "4.22 1.78L13 11h7V4l-2.35 2.35z";
 
   // ---------------------------------------------------------------- rendering bot text
 
@@ -347,29 +431,48 @@
     const webhookUrl = `${config.botUrl}/webhooks/rest/webhook`;
     const clinicUrl = `${config.botUrl}/webhooks/rest/clinic`;
     const forgetUrl = `${config.botUrl}/webhooks/rest/forget`;
-    // What the intro and the widget's own notices say: the script tag's attributes until
-    // the bot's /clinic answers (fetched once, when the panel first opens).
+    // What the intro and the widget's own notices say: the script tag's attributes, then
+    // what the bot's /clinic said earlier in this tab (so the next page shows the same
+    // intro at once), then its fresh answer (fetched once per page, on first opening).
     const safety = { ...config.safety };
+    applyClinicFacts(storage.get("clinic", null));
     let clinicRequested = false;
     let deleting = false;
+    let blockedReported = false;
     let entries = loadEntries();
+    // The node of each entry shown (a user entry's node also holds its failure notice).
+    const nodes = new Map();
     // Requests go out one after the other so answers arrive in the order asked.
     let queue = Promise.resolve();
+    // The panel's scroll position is saved as the patient scrolls and restored on the
+    // next page of the site, once the stylesheet has laid the panel out (scrollReady).
+    let scrollReady = false;
+    let scrollSaveTimer = 0;
+    // An answer that arrived while the panel was closed: shown from its top on opening.
+    let pendingReveal = null;
+    let slowTimer = 0;
+    // What the full-screen (modal) panel changed on the page, to give back on closing.
+    const madeInert = new Set();
+    let pageOverflow = null;
+    let lastPageY = window.scrollY;
+    let limitState = "";
+    const fullScreenMedia = window.matchMedia(FULL_SCREEN_QUERY);
 
     const ui = buildUi();
     renderIntro();
-    entries.forEach((entry) => ui.log.append(renderEntry(entry)));
+    entries.forEach((entry) => ui.log.append(render(entry)));
     wireEvents();
-    setOpen(storage.get("open", false) === true, false);
     document.body.append(ui.root);
-    return ui.root;
+    setOpen(storage.get("open", false) === true, false);
+    return { root: ui.root, ready: layoutReady };
 
     function buildUi() {
       const title = `${config.clinicName} assistant`;
+      const launcherText = el("span", { className: "cdw-launcher-text", text: "Chat with us" });
       const launcher = el(
         "button",
         { type: "button", className: "cdw-launcher", "aria-expanded": "false", "aria-controls": "cdw-panel" },
-        [svgIcon(ICON_CHAT), el("span", { className: "cdw-launcher-text", text: "Chat with us" })]
+        [svgIcon(ICON_CHAT, "cdw-icon-open"), svgIcon(ICON_CLOSE, "cdw-icon-close"), launcherText]
       );
       const closeButton = el("button", { type: "button", className: "cdw-close", "aria-label": "Close chat" }, [
         svgIcon(ICON_CLOSE),
@@ -390,14 +493,22 @@
         "aria-relevant": "additions",
         "aria-label": "Conversation",
       });
+      const typingSlow = el("span", { className: "cdw-typing-slow", text: SLOW_TEXT });
+      typingSlow.hidden = true;
       const typing = el("div", { className: "cdw-typing", role: "status" }, [
         visuallyHidden("The assistant is typing"),
         el("span", { className: "cdw-dot", "aria-hidden": "true" }),
         el("span", { className: "cdw-dot", "aria-hidden": "true" }),
         el("span", { className: "cdw-dot", "aria-hidden": "true" }),
+        typingSlow,
       ]);
       typing.hidden = true;
-      const body = el("div", { className: "cdw-body" }, [intro, log, typing]);
+      // The scrolling part: focusable, so keyboard users can scroll it with the arrow keys.
+      const body = el("div", { className: "cdw-body", tabindex: "0", role: "region", "aria-label": "Chat messages" }, [
+        intro,
+        log,
+        typing,
+      ]);
 
       // Deleting asks first, inside the widget (a browser dialog would leave the chat).
       const deleteButton = el("button", { type: "button", className: "cdw-delete" }, [
@@ -421,10 +532,18 @@
       confirm.hidden = true;
       const tools = el("div", { className: "cdw-tools" }, [deleteButton, confirm]);
 
+      // The length counter: shown near the limit; the status announces only its changes.
+      const counter = el("p", { className: "cdw-counter", id: "cdw-counter" });
+      const limitStatus = el("p", { className: "cdw-sr-only", role: "status" });
+      const limit = el("div", { className: "cdw-limit" }, [counter]);
+      limit.hidden = true;
+
       const input = el("input", {
         type: "text",
         id: "cdw-input",
         className: "cdw-input",
+        // Typing stops at the limit (the counter says so); a longer paste is kept whole
+        // and flagged rather than cut (see onPaste).
         maxlength: String(MAX_MESSAGE_LENGTH),
         autocomplete: "off",
         placeholder: "Type your question…",
@@ -444,7 +563,7 @@
           "aria-label": title,
           "aria-describedby": "cdw-emergency cdw-privacy",
         },
-        [header, body, tools, form]
+        [header, body, tools, limit, limitStatus, form]
       );
       panel.hidden = true;
       const root = el("div", { className: "cdw-root" }, [panel, launcher]);
@@ -453,16 +572,21 @@
       return {
         root,
         launcher,
+        launcherText,
         panel,
         closeButton,
         body,
         intro,
         log,
         typing,
+        typingSlow,
         deleteButton,
         confirm,
         confirmYes,
         confirmNo,
+        limit,
+        counter,
+        limitStatus,
         form,
         input,
       };
@@ -470,6 +594,14 @@
 
     function wireEvents() {
       ui.launcher.addEventListener("click", () => setOpen(ui.panel.hidden, true));
+      ui.launcher.addEventListener("keydown", (event) => {
+        if (event.key === "Escape" && !ui.panel.hidden) {
+          event.preventDefault();
+          setOpen(false, true);
+        }
+      });
+      // A tucked-away launcher comes back when the keyboard reaches it.
+      ui.launcher.addEventListener("focus", () => ui.root.classList.remove("cdw-launcher-tucked"));
       ui.closeButton.addEventListener("click", () => setOpen(false, true));
       ui.panel.addEventListener("keydown", (event) => {
         if (event.key === "Escape" && !ui.confirm.hidden && ui.confirm.contains(document.activeElement)) {
@@ -484,31 +616,102 @@
       });
       ui.form.addEventListener("submit", (event) => {
         event.preventDefault(); // the page must never navigate
-        if (send(ui.input.value)) ui.input.value = "";
+        if (send(ui.input.value)) {
+          ui.input.value = "";
+          updateLimit();
+        }
         ui.input.focus();
       });
+      ui.input.addEventListener("input", () => updateLimit());
+      ui.input.addEventListener("paste", onPaste);
       ui.deleteButton.addEventListener("click", showConfirm);
       ui.confirmNo.addEventListener("click", () => hideConfirm(true));
       ui.confirmYes.addEventListener("click", deleteConversation);
+      ui.body.addEventListener("scroll", onBodyScroll, { passive: true });
+      window.addEventListener("pagehide", saveScroll);
+      window.addEventListener("scroll", onPageScroll, { passive: true });
+      fullScreenMedia.addEventListener("change", applyModal);
     }
 
     /** moveFocus: a user opened/closed the panel, so focus follows (not on page load). */
     function setOpen(open, moveFocus) {
+      if (!open) saveScroll();
       ui.panel.hidden = !open;
       ui.root.classList.toggle("cdw-is-open", open);
+      ui.root.classList.remove("cdw-launcher-tucked");
       ui.launcher.setAttribute("aria-expanded", String(open));
+      // Where the launcher shows while the panel is open (beside it, not full screen), it
+      // closes the panel and says so.
+      ui.launcherText.textContent = open ? "Close chat" : "Chat with us";
       storage.set("open", open);
+      applyModal();
       if (open) {
         loadClinicOnce();
-        scrollToEnd();
+        if (scrollReady && pendingReveal) reveal(pendingReveal);
+        else if (scrollReady) restoreScroll();
+        pendingReveal = null;
         if (moveFocus) ui.input.focus();
       } else if (moveFocus) {
         ui.launcher.focus();
       }
     }
 
+    /** The stylesheet has loaded: the panel has its size, so its scroll position can return. */
+    function layoutReady() {
+      scrollReady = true;
+      if (!ui.panel.hidden) restoreScroll();
+    }
+
     function isFullScreen() {
-      return window.matchMedia(FULL_SCREEN_QUERY).matches;
+      return fullScreenMedia.matches;
+    }
+
+    /**
+     * The full-screen panel is a modal dialog: the page behind it is inert (no focus, no
+     * screen-reader browsing into it) and does not scroll under the patient's finger.
+     * Everything is given back when the panel closes or stops being full screen.
+     */
+    function applyModal() {
+      const modal = !ui.panel.hidden && isFullScreen();
+      if (modal) {
+        ui.panel.setAttribute("aria-modal", "true");
+        for (const node of Array.from(document.body.children)) {
+          if (node !== ui.root && !node.inert) {
+            node.inert = true;
+            madeInert.add(node);
+          }
+        }
+        if (pageOverflow === null) {
+          const html = document.documentElement.style;
+          const body = document.body.style;
+          pageOverflow = [html.overflow, body.overflow];
+          html.overflow = "hidden";
+          body.overflow = "hidden";
+        }
+      } else {
+        ui.panel.removeAttribute("aria-modal");
+        madeInert.forEach((node) => {
+          node.inert = false;
+        });
+        madeInert.clear();
+        if (pageOverflow !== null) {
+          [document.documentElement.style.overflow, document.body.style.overflow] = pageOverflow;
+          pageOverflow = null;
+        }
+      }
+    }
+
+    /**
+     * On a phone the round launcher tucks away while the page scrolls down (the patient
+     * is reading) and comes back as soon as it scrolls up or the keyboard reaches it.
+     */
+    function onPageScroll() {
+      const y = window.scrollY;
+      if (Math.abs(y - lastPageY) < 8) return;
+      const tuck = y > lastPageY && y > 40 && ui.panel.hidden && isFullScreen();
+      lastPageY = y;
+      if (tuck && ui.launcher === document.activeElement) return; // never hide the focus
+      ui.root.classList.toggle("cdw-launcher-tucked", tuck);
     }
 
     /**
@@ -516,7 +719,7 @@
      * behind it (WCAG 2.4.11 Focus Not Obscured): wrap from the last control to the first.
      */
     function keepFocusInPanel(event) {
-      const focusable = Array.from(ui.panel.querySelectorAll("button, a[href], input")).filter(
+      const focusable = Array.from(ui.panel.querySelectorAll('button, a[href], input, [tabindex="0"]')).filter(
         (node) => !node.disabled && node.getClientRects().length > 0
       );
       const first = focusable[0];
@@ -530,14 +733,49 @@
       }
     }
 
+    // ------------------------------------------------------------ scrolling
+
     function scrollToEnd() {
       ui.body.scrollTop = ui.body.scrollHeight;
     }
 
-    /** Urgent advice is read from its heading, even when it is taller than the panel. */
-    function scrollToStartOf(node) {
-      const offset = node.getBoundingClientRect().top - ui.body.getBoundingClientRect().top;
-      ui.body.scrollTop += offset - 8;
+    /**
+     * Shows a new answer from its top: all of it when it fits below, else its start, so a
+     * long answer is read from its first line and never from its disclaimer.
+     */
+    function reveal(node) {
+      if (!node || !node.isConnected) return;
+      const top = node.getBoundingClientRect().top - ui.body.getBoundingClientRect().top + ui.body.scrollTop;
+      const end = ui.body.scrollHeight - ui.body.clientHeight;
+      ui.body.scrollTop = Math.max(0, Math.min(top - 8, end));
+    }
+
+    function onBodyScroll() {
+      if (!scrollReady || ui.panel.hidden) return;
+      clearTimeout(scrollSaveTimer);
+      scrollSaveTimer = setTimeout(saveScroll, SCROLL_SAVE_DELAY_MS);
+    }
+
+    /** Where the patient is in the conversation: at its end, or this many pixels down. */
+    function saveScroll() {
+      clearTimeout(scrollSaveTimer);
+      if (!scrollReady || ui.panel.hidden || ui.body.clientHeight === 0) return;
+      const end = ui.body.scrollHeight - ui.body.clientHeight;
+      storage.set("scroll", { top: Math.round(ui.body.scrollTop), atEnd: ui.body.scrollTop >= end - 4 });
+    }
+
+    function restoreScroll() {
+      const saved = storage.get("scroll", null);
+      if (saved && typeof saved.top === "number" && saved.atEnd === false) ui.body.scrollTop = saved.top;
+      else scrollToEnd();
+    }
+
+    /** Runs `change` on the intro without moving what the patient is reading below it. */
+    function keepPlace(change) {
+      const before = ui.intro.offsetHeight;
+      change();
+      const delta = ui.intro.offsetHeight - before;
+      if (delta && ui.body.scrollTop > 0) ui.body.scrollTop += delta;
     }
 
     // ------------------------------------------------------------ intro and clinic facts
@@ -593,21 +831,39 @@
       return `${text} ${emergencySentence()}`;
     }
 
-    /** Asks the bot for its safety facts once; on failure the fallbacks stay. */
+    /** " on +44 …" and/or " at https://…": how to reach the clinic, from what is known. */
+    function contactDetails() {
+      let text = "";
+      if (safety.clinicPhone) text += ` on ${safety.clinicPhone}`;
+      if (config.contactUrl) text += `${text ? " or" : ""} at ${config.contactUrl}`;
+      return text;
+    }
+
+    /** Takes what /clinic said (now or earlier in this tab); true if anything changed. */
+    function applyClinicFacts(facts) {
+      if (!facts || typeof facts !== "object" || Array.isArray(facts)) return false;
+      const before = JSON.stringify(safety);
+      safety.emergencyNumber = settingText(facts.emergency_number) || safety.emergencyNumber;
+      safety.privacyNoticeUrl = settingText(facts.privacy_notice_url) || safety.privacyNoticeUrl;
+      safety.retentionDays = settingDays(facts.retention_days) || safety.retentionDays;
+      safety.clinicPhone = settingText(facts.phone) || safety.clinicPhone;
+      return JSON.stringify(safety) !== before;
+    }
+
+    /** Asks the bot for its safety facts once per page; on failure the fallbacks stay. */
     function loadClinicOnce() {
       if (clinicRequested) return;
       clinicRequested = true;
       fetchJson(clinicUrl, { method: "GET" }, CLINIC_TIMEOUT_MS)
         .then((facts) => {
           if (!facts || typeof facts !== "object" || Array.isArray(facts)) return;
-          const before = JSON.stringify(safety);
-          safety.emergencyNumber = settingText(facts.emergency_number) || safety.emergencyNumber;
-          safety.privacyNoticeUrl = settingText(facts.privacy_notice_url) || safety.privacyNoticeUrl;
-          safety.retentionDays = settingDays(facts.retention_days) || safety.retentionDays;
+          const { emergency_number, privacy_notice_url, retention_days, phone } = facts;
+          storage.set("clinic", { emergency_number, privacy_notice_url, retention_days, phone });
           // Re-rendering would drop the focus of a keyboard user on the notice's link.
-          if (JSON.stringify(safety) !== before) renderIntro();
+          if (applyClinicFacts(facts)) keepPlace(renderIntro);
         })
-        .catch(() => {
+        .catch((error) => {
+          reportIfBlocked(error, clinicUrl);
           /* the fallbacks are already shown; the chat never waits for this */
         });
     }
@@ -626,53 +882,175 @@
       }
     }
 
+    /**
+     * fetch rejects with a TypeError, and tells the page nothing more, when the browser
+     * refuses the answer (CORS, CSP) or cannot connect. While the device is online that is
+     * most often a configuration mistake: name the fixes, once, for whoever embeds the
+     * widget (the patient sees the usual notice).
+     */
+    function reportIfBlocked(error, url) {
+      if (blockedReported || !(error instanceof TypeError) || navigator.onLine === false) return;
+      blockedReported = true;
+      const botOrigin = new URL(config.botUrl).origin;
+      console.error(
+        `${LOG_PREFIX} the browser could not reach the bot at ${url}. If the bot is running, ` +
+          `it most likely refused this page's origin: add ${window.location.origin} to ` +
+          `WEB_ORIGINS on the bot (CORS) and restart it. Also check that data-bot-url is the ` +
+          `bot's address and that this page's Content-Security-Policy allows connect-src ` +
+          `${botOrigin}. See docs/widget.md.`
+      );
+    }
+
+    // ------------------------------------------------------------ message length
+
+    /**
+     * The counter near the limit: "1,950 / 2,000 characters". A message over the limit is
+     * never cut: it stays in the field, flagged, until the patient shortens it.
+     */
+    function updateLimit(refused = false) {
+      const length = ui.input.value.trim().length;
+      let state = "";
+      if (length > MAX_MESSAGE_LENGTH) state = "over";
+      else if (length === MAX_MESSAGE_LENGTH) state = "full";
+      else if (length >= NEAR_LIMIT) state = "near";
+      const count = (n) => n.toLocaleString("en");
+      const max = count(MAX_MESSAGE_LENGTH);
+      let text = `${count(length)} / ${max} characters`;
+      if (state === "full") text += ": the limit. Send this, then go on in a new message.";
+      if (state === "over") {
+        text +=
+          `: ${count(length - MAX_MESSAGE_LENGTH)} too many. ` +
+          (refused ? "Not sent: " : "") +
+          "please shorten your message or send it in parts (nothing is cut).";
+      }
+      ui.limit.hidden = !state;
+      ui.counter.textContent = state ? text : "";
+      ui.limit.classList.toggle("cdw-limit--over", state === "over");
+      if (state) ui.input.setAttribute("aria-describedby", "cdw-counter");
+      else ui.input.removeAttribute("aria-describedby");
+      if (state === "over") ui.input.setAttribute("aria-invalid", "true");
+      else ui.input.removeAttribute("aria-invalid");
+      // Announce changes of state, not every keystroke.
+      if (state !== limitState || refused) {
+        ui.limitStatus.textContent = "";
+        const announcement = {
+          near: `Near the ${max}-character limit.`,
+          full: `You have reached the ${max}-character limit.`,
+          over: text,
+        }[state];
+        if (announcement) setTimeout(() => (ui.limitStatus.textContent = announcement), 50);
+      }
+      limitState = state;
+    }
+
+    /**
+     * The browser would cut a paste at maxlength, silently and mid-word: a paste that does
+     * not fit goes in whole instead, and the counter asks the patient to shorten it.
+     */
+    function onPaste(event) {
+      const pasted = event.clipboardData ? event.clipboardData.getData("text/plain") : "";
+      if (!pasted) return;
+      const text = pasted.replace(/\r\n?|\n/g, " ");
+      const { selectionStart: start, selectionEnd: end, value } = ui.input;
+      if (start === null || value.length - (end - start) + text.length <= MAX_MESSAGE_LENGTH) return;
+      event.preventDefault();
+      ui.input.setRangeText(text, start, end, "end");
+      updateLimit();
+    }
+
     // ------------------------------------------------------------ conversation
 
     /** Shows the message and queues it for the bot; false if there was nothing to send. */
     function send(message, shownText = message, isPayload = false) {
-      const clean = (value) => String(value).trim().slice(0, MAX_MESSAGE_LENGTH);
-      const text = clean(message);
+      const text = String(message).trim();
       if (!text || deleting) return false;
+      if (text.length > MAX_MESSAGE_LENGTH) {
+        updateLimit(true);
+        return false;
+      }
       removeQuickReplies();
-      addEntry({ from: "user", text: clean(shownText) });
-      queue = queue.then(() => exchange(text, isPayload));
+      const entry = { from: "user", text: String(shownText).trim().slice(0, MAX_MESSAGE_LENGTH), id: newUuid() };
+      if (isPayload) Object.assign(entry, { message: text, payload: true });
+      entry.state = "sending";
+      addEntry(entry);
+      scrollToEnd();
+      enqueue(entry);
       return true;
     }
 
-    async function exchange(message, isPayload) {
+    function enqueue(entry) {
+      queue = queue.then(() => exchange(entry));
+    }
+
+    /**
+     * Sends one message and shows its answer right under it. A failed message keeps its
+     * place and text, with Retry; the log and the stored history always say the same.
+     */
+    async function exchange(entry) {
+      if (!entries.includes(entry)) return; // the conversation was deleted meanwhile
+      // A retried message goes after whatever was answered since it failed: the log shows
+      // the conversation in the order the bot has it.
+      if (entries[entries.length - 1] !== entry) moveToEnd(entry);
+      let shown = null;
       let safetyNode = null;
       setTyping(true);
       try {
-        const replies = attachDisclaimers((await postToBot(message, isPayload)).filter(isShowable));
-        if (!replies.length) addEntry({ from: "notice", text: withEmergency(NO_ANSWER_TEXT) });
+        const replies = attachDisclaimers((await postToBot(entry)).filter(isShowable));
+        delete entry.state;
+        delete entry.failure;
+        let anchor = entry;
+        const add = (reply) => {
+          const node = insertAfter(anchor, reply);
+          anchor = reply;
+          shown = shown || node;
+          return node;
+        };
+        if (!replies.length) add({ from: "notice", text: withEmergency(NO_ANSWER_TEXT) });
         // After urgent advice the only next step is getting help: no "Book online" buttons.
         const urgent = replies.some((reply) => reply.kind);
         replies.forEach((reply) => {
-          const entry = { from: "bot", text: reply.text, buttons: urgent ? [] : reply.buttons };
-          if (reply.kind) entry.kind = reply.kind;
-          const node = addEntry(entry);
+          const answer = { from: "bot", text: reply.text, buttons: urgent ? [] : reply.buttons };
+          if (reply.kind) answer.kind = reply.kind;
+          const node = add(answer);
           safetyNode = safetyNode || (reply.kind ? node : null);
         });
       } catch (error) {
         // Offline, refused by CORS, timed out, server error, not JSON: all the same to a
         // patient, except being asked to slow down.
-        const text = error instanceof TooManyMessages ? TOO_MANY_TEXT : UNREACHABLE_TEXT;
-        addEntry({ from: "notice", text: withEmergency(text) });
+        entry.state = "failed";
+        entry.failure = error instanceof TooManyMessages ? "busy" : "unreachable";
+        reportIfBlocked(error, webhookUrl);
       } finally {
+        save();
+        updateUserNode(entry);
         setTyping(false);
-        if (safetyNode) scrollToStartOf(safetyNode);
+        const failure = entry.state === "failed" ? nodes.get(entry).querySelector(".cdw-msg--failed") : null;
+        const target = safetyNode || shown || failure;
+        if (ui.panel.hidden) pendingReveal = target;
+        else reveal(target);
       }
     }
 
+    /** Sends a failed message again, with its message_id: the bot answers it only once. */
+    function retry(entry) {
+      if (entry.state !== "failed" || deleting) return;
+      const node = nodes.get(entry);
+      const hadFocus = node && node.contains(document.activeElement);
+      entry.state = "sending";
+      delete entry.failure;
+      save();
+      updateUserNode(entry);
+      if (hadFocus) ui.input.focus(); // the Retry button is gone; keep keyboard users in the chat
+      enqueue(entry);
+    }
+
     /** Only the widget's own buttons send payloads; whatever the patient types is text. */
-    async function postToBot(message, isPayload = false) {
+    async function postToBot(entry) {
+      const body = { sender, message: entry.message || entry.text, message_id: entry.id };
+      if (entry.payload) body.payload = true;
       const replies = await fetchJson(
         webhookUrl,
-        {
-          method: "POST",
-          headers: { "Content-Type": "application/json" },
-          body: JSON.stringify(isPayload ? { sender, message, payload: true } : { sender, message }),
-        },
+        { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify(body) },
         REQUEST_TIMEOUT_MS
       );
       if (!Array.isArray(replies)) throw new Error("the bot's reply is not a list");
@@ -720,17 +1098,66 @@
         .map((b) => ({ title: b.title, payload: b.payload }));
     }
 
-    // The queue sends one request at a time, so "typing" is simply whether one is out.
+    /**
+     * The queue sends one request at a time, so "typing" is simply whether one is out.
+     * After SLOW_ANSWER_MS it also says, in words, that the answer is still coming.
+     */
     function setTyping(typing) {
+      clearTimeout(slowTimer);
+      // Follow the indicator only from the end of the log: a patient reading the answer
+      // to an earlier message stays where they are.
+      const follow = nearEnd();
       ui.typing.hidden = !typing;
-      scrollToEnd();
+      ui.typingSlow.hidden = true;
+      if (!typing) return;
+      if (follow) scrollToEnd();
+      slowTimer = setTimeout(() => {
+        const follow = nearEnd();
+        ui.typingSlow.hidden = false;
+        if (follow) scrollToEnd();
+      }, SLOW_ANSWER_MS);
+    }
+
+    function nearEnd() {
+      return ui.body.scrollHeight - ui.body.scrollTop - ui.body.clientHeight < 64;
+    }
+
+    // ------------------------------------------------------------ the log and its storage
+
+    /** Stores the history as shown (the last MAX_STORED_ENTRIES entries of it). */
+    function save() {
+      if (entries.length > MAX_STORED_ENTRIES) {
+        entries.slice(0, entries.length - MAX_STORED_ENTRIES).forEach((entry) => nodes.delete(entry));
+        entries = entries.slice(-MAX_STORED_ENTRIES);
+      }
+      storage.set("log", entries);
     }
 
     function addEntry(entry) {
       entries.push(entry);
-      entries = entries.slice(-MAX_STORED_ENTRIES);
-      storage.set("log", entries);
-      return showEntry(entry);
+      save();
+      const node = render(entry);
+      ui.log.append(node);
+      return node;
+    }
+
+    /** Adds `entry` right after `anchor`, in the history and in the log. */
+    function insertAfter(anchor, entry) {
+      const index = entries.indexOf(anchor);
+      entries.splice(index < 0 ? entries.length : index + 1, 0, entry);
+      const node = render(entry);
+      const anchorNode = nodes.get(anchor);
+      if (index >= 0 && anchorNode && anchorNode.isConnected) anchorNode.after(node);
+      else ui.log.append(node);
+      return node;
+    }
+
+    function moveToEnd(entry) {
+      entries.splice(entries.indexOf(entry), 1);
+      entries.push(entry);
+      save();
+      const node = nodes.get(entry);
+      if (node) ui.log.append(node);
     }
 
     /** Shows an entry without storing it (the widget's answers to "delete"). */
@@ -744,16 +1171,26 @@
     /** Quick replies are one-shot: once the patient says anything, they go away. */
     function removeQuickReplies() {
       entries.forEach((entry) => delete entry.buttons);
-      storage.set("log", entries);
+      save();
       ui.log.querySelectorAll(".cdw-quick-replies").forEach((group) => group.remove());
+    }
+
+    function render(entry) {
+      const node = renderEntry(entry);
+      nodes.set(entry, node);
+      return node;
     }
 
     function renderEntry(entry) {
       if (entry.from === "user") {
-        return el("div", { className: "cdw-msg cdw-msg--user" }, [
+        const message = el("div", { className: "cdw-msg cdw-msg--user" }, [
           visuallyHidden("You: "),
           el("div", { className: "cdw-bubble", text: entry.text }),
         ]);
+        // The message and, while it is not answered, its failure notice with Retry.
+        const turn = el("div", { className: "cdw-turn" }, [message]);
+        fillTurn(turn, entry);
+        return turn;
       }
       if (entry.from === "notice") {
         return el("div", { className: "cdw-msg cdw-msg--notice" }, [
@@ -767,6 +1204,38 @@
       if (content.length) message.append(el("div", { className: "cdw-bubble" }, content));
       if (entry.buttons && entry.buttons.length) message.append(renderQuickReplies(entry.buttons));
       return message;
+    }
+
+    function updateUserNode(entry) {
+      const turn = nodes.get(entry);
+      if (turn) fillTurn(turn, entry);
+    }
+
+    function fillTurn(turn, entry) {
+      const failed = entry.state === "failed";
+      turn.querySelector(".cdw-msg--user").classList.toggle("cdw-msg--unsent", failed);
+      const old = turn.querySelector(".cdw-msg--failed");
+      if (old) old.remove();
+      if (failed) turn.append(renderFailure(entry));
+    }
+
+    /**
+     * Under a message that got no answer: what happened, Retry, how to reach the clinic
+     * and where urgent help is.
+     */
+    function renderFailure(entry) {
+      const text =
+        entry.failure === "busy" ? TOO_MANY_TEXT : `${UNREACHABLE_TEXT}${contactDetails()}.`;
+      const quoted = entry.text.length > 40 ? `${entry.text.slice(0, 40)}\u2026` : entry.text;
+      const button = el("button", { type: "button", className: "cdw-retry" }, [
+        svgIcon(ICON_RETRY),
+        "Retry",
+        visuallyHidden(` sending \u201c${quoted}\u201d`),
+      ]);
+      button.addEventListener("click", () => retry(entry));
+      return el("div", { className: "cdw-msg cdw-msg--notice cdw-msg--failed" }, [
+        el("div", { className: "cdw-notice" }, [el("p", {}, linkify(withEmergency(text), true)), button]),
+      ]);
     }
 
     /**
@@ -843,7 +1312,10 @@
         ui.confirmNo.disabled = false;
         if (deleted) {
           entries = [];
+          nodes.clear();
+          pendingReveal = null;
           storage.remove("log");
+          storage.remove("scroll");
           storage.remove("sender");
           sender = senderId(); // a new UUID: the old conversation cannot continue
           ui.log.replaceChildren();
@@ -863,12 +1335,25 @@
     const config = readConfig();
     const stylesheet = el("link", { rel: "stylesheet", href: config.styleUrl });
     document.head.append(stylesheet);
-    const root = createWidget(config);
+    const widget = createWidget(config);
     // Keep the unstyled launcher from flashing at the end of the page while the CSS loads.
-    root.style.visibility = "hidden";
-    const reveal = () => root.style.removeProperty("visibility");
-    stylesheet.addEventListener("load", reveal);
-    stylesheet.addEventListener("error", reveal);
+    widget.root.style.visibility = "hidden";
+    const reveal = () => {
+      widget.root.style.removeProperty("visibility");
+      widget.ready();
+    };
+    stylesheet.addEventListener("load", reveal, { once: true });
+    stylesheet.addEventListener(
+      "error",
+      () => {
+        console.error(
+          `${LOG_PREFIX} could not load ${config.styleUrl}: put widget.css next to widget.js ` +
+            "or give its address in data-css-url (and allow it in the page's style-src)."
+        );
+        reveal();
+      },
+      { once: true }
+    );
   }
 
   if (document.body) start();

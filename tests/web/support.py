@@ -4,6 +4,9 @@ it, a fake bot for replies the real one never gives, and a contrast measurement.
 from __future__ import annotations
 
 import json
+import re
+import sqlite3
+import time
 
 from playwright.sync_api import Page, Route, expect
 
@@ -12,6 +15,12 @@ from runtime.settings import ROOT
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 360, "height": 740}
+# The screens of issue 13: a larger phone, a landscape phone, and a 1280 x 800 desktop at
+# 200 % and 400 % zoom (the CSS pixels the page gets, at 2 and 4 device pixels each).
+PHONE_LARGE = {"width": 390, "height": 844}
+LANDSCAPE = {"width": 844, "height": 390}
+ZOOM_200 = {"width": 640, "height": 400}
+ZOOM_400 = {"width": 320, "height": 200}
 WEBHOOK = "**/webhooks/rest/webhook"
 CLINIC = "**/webhooks/rest/clinic"
 FORGET = "**/webhooks/rest/forget"
@@ -30,15 +39,20 @@ class Widget:
 
     def __init__(self, page: Page):
         self.page = page
-        self.launcher = page.get_by_role("button", name="Chat with us")
+        # "Chat with us", or "Close chat" while the panel is open beside it (its name in
+        # each state is checked by test_widget_site.py).
+        self.launcher = page.locator(".cdw-launcher")
         self.panel = page.get_by_role("dialog", name="Citidrips assistant")
         self.log = page.get_by_role("log")
         self.input = page.get_by_label("Your question")
         self.send_button = page.get_by_role("button", name="Send", exact=True)
-        self.close_button = page.get_by_role("button", name="Close chat")
+        self.close_button = self.panel.get_by_role("button", name="Close chat")
         self.bot_messages = page.locator(".cdw-msg--bot")
         self.user_messages = page.locator(".cdw-msg--user")
         self.notices = page.locator(".cdw-notice")
+        self.retry_buttons = page.get_by_role("button", name=re.compile(r"^Retry"))
+        self.counter = page.locator(".cdw-counter")
+        self.body = page.get_by_role("region", name="Chat messages")
         self.quick_replies = page.locator(".cdw-quick-reply")
         self.intro = page.locator(".cdw-intro")
         self.delete_button = page.get_by_role("button", name="Delete this conversation")
@@ -68,6 +82,26 @@ class Widget:
         """What the widget keeps in sessionStorage under `key` (parsed), or None."""
         raw = self.page.evaluate("key => sessionStorage.getItem('citidrips-chat:' + key)", key)
         return None if raw is None else json.loads(raw)
+
+
+def user_turns(stack, sender: str) -> list[str]:
+    """The texts of the patient's turns the server stored for the widget's `sender`."""
+    with sqlite3.connect(stack.tracker_db) as db:
+        rows = db.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id",
+            (f"web:{sender}",),
+        ).fetchall()
+    return [json.loads(data).get("text") for (data,) in rows]
+
+
+def wait_for_user_turns(stack, sender: str, count: int, timeout: float = 20) -> list[str]:
+    """The stored turns once there are `count` (or the timeout passed), then a moment more
+    to let a duplicate show up."""
+    deadline = time.monotonic() + timeout
+    while len(user_turns(stack, sender)) < count and time.monotonic() < deadline:
+        time.sleep(0.2)
+    time.sleep(1)
+    return user_turns(stack, sender)
 
 
 def fake_bot(stack, replies, status: int = 200, origin: str | None = None):
