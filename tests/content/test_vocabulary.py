@@ -46,6 +46,51 @@ def test_every_canonical_value_has_an_answer_in_the_article():
         ("when can I shower after", [("activity", "showers"), ("timing", "after")]),
         ("my thighs", [("body_area", "thighs")]),
         ("I'm pregnant", [("condition", "pregnancy")]),
+        # everyday words, British and American spellings and common misspellings
+        (
+            "is the jacuzzi or steam room ok in the aftercre period",
+            [("activity", "hot tubs"), ("activity", "saunas"), ("timing", "after")],
+        ),
+        ("can i go to the spa after", [("activity", "hot tubs"), ("timing", "after")]),
+        (
+            "how much downtime or healing time is there",
+            [("activity", "return to work"), ("activity", "return to work")],
+        ),
+        ("recovery time after meso", [("activity", "return to work"), ("timing", "after")]),
+        (
+            "can i have matcha or pre-workout b4 my appt",
+            [("substance", "caffeine"), ("substance", "caffeine"), ("timing", "before")],
+        ),
+        (
+            "energy drinks or cola the day before",
+            [("substance", "caffeine"), ("substance", "caffeine"), ("timing", "before")],
+        ),
+        (
+            "what about the belly fat and love handles, will i lose inches",
+            [
+                ("body_area", "abdomen"),
+                ("condition", "fat"),
+                ("body_area", "love handles"),
+                ("condition", "fat"),
+            ],
+        ),
+        ("is slimming or fat loss possible", [("condition", "fat"), ("condition", "fat")]),
+        (
+            "my crow\u2019s feet and frown lines",
+            [("condition", "wrinkles"), ("condition", "wrinkles")],
+        ),
+        (
+            "can i use my moisturiser or moisturizer after",
+            [
+                ("substance", "lotions and creams"),
+                ("substance", "lotions and creams"),
+                ("timing", "after"),
+            ],
+        ),
+        (
+            "does it help with discolouration on my hands",
+            [("condition", "age spots"), ("body_area", "hands")],
+        ),
     ],
 )
 def test_entity_ruler_finds_terms_and_synonyms_give_the_article_word(nlp, text, expected):
