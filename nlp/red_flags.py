@@ -270,6 +270,10 @@ CONCEPTS: dict[str, list[str]] = {
         # no way out, deserve to die, would not mind dying
         r"\bno (?:other )?way out(?: of (?:this|it|here|this (?:life|pain|hell|mess|misery|situation|body)))?(?= *(?:$|[.,!;]| for me| any ?more| now| except| but to| other than))|\b(?:deserve|deserves) to (?:die|be dead|suffer|not (?:live|exist|be alive|be here))\b|\bdon't deserve to (?:live|be alive|exist|be here)\b|\b(?:wouldn't|would not|won't|don't|do not) (?:mind|care|be sad|be upset|be bothered),? if i (?:died|die|didn't wake up|don't wake up|never woke up|was dead|were dead|got hit by|was gone|disappeared|stopped existing|wasn't here)\b|\b(?:just )?want (?:to )?be gone\b(?! (?:by|before|from|for|in|on))",
         r"\b(?:don't|do not|doesn't|couldn't|could not|no longer|wouldn't) (?:even )?care (?:if|whether) i (?:live|die|wake up|make it|survive|am alive)\b|\bi (?:just )?want out\b(?= *(?:$|[.,!;]| of (?:this (?:life|world)|life|here|everything)))|\b(?:i'm|i am|i feel like|feel like|i'm just|i am just) (?:such |just )?(?:a )?(?:complete |total )?waste of (?:space|oxygen|air|a life|skin)\b|\b(?:want|wanna|going|ready|need) to end (?:my|the|all (?:the|my)|this) (?:suffering|misery|torment|existence|pain of living)\b|\b(?:won't|will not|don't think i'll|don't think i will|don't think ill|not going to|might not|may not) (?:still )?be alive\b|\bi'll be (?:dead|gone) (?:by|before|soon)\b|\bhow (?:many|much) (?:\w+ ){0,3}(?:would|will|does it take to|it takes to|to) (?:kill (?:me|myself|a person|someone)|die|be fatal|be lethal)\b|\b(?:lethal|fatal|deadly) (?:dose|amount|overdose)\b|\b(?:thinking (?:about|of)|thought about|considering|want to|going to|about to|ready to) (?:jump|jumping)\b(?= *(?:$|[.,!;]| off| from| in front| out of (?:the |a )?window))|\b(?:feel like|want to|going to|ready to|about to|i'm|i am) giv(?:e|ing) up\b(?= *(?:$|[.,!;]| for good| on (?:life|living|everything|myself|it all)| completely))",
+        # warning signs: putting pills aside, affairs in order, giving things away, a method
+        r"\b(?:putting|put|setting|set|keeping|kept|storing|stored|building|built)\s+(?:\w+\s+){0,2}?(?:aside|away|back|by|up)\s+(?:(?:all|some|a few|loads|lots)\s+(?:of\s+)?)?(?:my|the|his|her)\s+(?:\w+\s+)?(?:pills|tablets|meds|painkillers|sleeping (?:pills|tablets)|antidepressants)\b|\b(?:sort\w*|put\w*|got|get\w*) (?:out )?(?:all )?my affairs (?:in order|sorted|straight)?|\bsorted (?:out )?my affairs\b|\bgiv(?:e|en|ing)(?: away)? (?:all )?my (?:things|stuff|belongings|possessions|pets?) away\b|\bgiv(?:e|en|ing|gave) away (?:all )?my (?:things|stuff|belongings|possessions|pets?)\b|\b(?:quickest|easiest|fastest|least painful|painless|surest|best|simplest) (?:\w+ )?way to (?:go|die|end it|end my life|do it|kill myself|not wake up)\b",
+        # a ligature ready, a goodbye message from someone who has taken something
+        r"\b(?:belt|rope|cord|cable|scarf|noose|ligature|dressing gown cord|tie)\s+(?:\w+\s+){0,2}?(?:tied|fixed|hung|attached|knotted|ready)\s+(?:\w+\s+)?(?:to|round|around|from|on)\s+(?:the|my)\s+(?:door|banister|beam|ceiling|hook|rail|loft|neck|wardrobe)\b|\b(?:round|around) (?:my|his|her) neck\b(?=[^.!?]{0,30}\b(?:rope|belt|cord|noose|tight)\b)|\b(?:texted|messaged|sent|called|rang|phoned|wrote)\s+(?:me|us|her|him|everyone)\s+(?:a\s+)?(?:to say\s+)?goodbye\b|\b(?:won't|will not|wont) be (?:here|around|alive) (?:next|by|for|much|to see|when)\b",
         # wishing to be hit or run over
         rf"\b(?:wish|wishing|wished|hope|hoping|hoped|pray|praying)\w*\s+{_W3}(?:(?:would|will|could|'d)\s+)?(?:just\s+)?(?:hit|hits|kill|kills|crush\w*) me\b|\b(?:wish|wishing|hope|hoping|pray|praying)\w*\s+{_W3}(?:(?:would|will|could|'d)\s+)?(?:just\s+)?(?:run\w* me over|runs? over me)\b",
         # planning how: "thought about how i'd do it", "i have a plan and i know when"
@@ -557,7 +561,7 @@ IDIOMS: list[str] = [
     r"\bkill(?:ing)? (?:myself|my self) laughing\b|\b(?:could|would|going to|gonna) (?:literally |honestly )?kill (?:myself|my self) for\b",
     r"\bdead (?:tired|serious|keen|set|excited|nervous|jealous|worried|chuffed|good|easy|cheap)\b|\b(?:death|end) of me\b|\bsick (?:to death|and tired) of\b",
     r"\b(?:gave|give|gives|giving|almost had|nearly had|practically had|nearly having|almost having|about to have|nearly gave|almost gave) (?:me |him |her |my \w+ )?(?:a |an )?(?:heart attack|stroke|seizure|aneurysm|panic attack|coronary|cardiac arrest)\b",
-    r"\b(?:heart attack|stroke|seizure)\s*(?:lol|haha|lmao|xd)\b|\b(?:bank|wallet|card|purse|account|budget|balance|savings) (?:had|has had|nearly had|almost had|is having|just had) a (?:heart attack|stroke|seizure)\b",
+    r"\b(?:heart attack|stroke|seizure)\s*(?:lol|haha|lmao|xd)\b|\b(?:bank|wallet|card|purse|account|budget|balance|savings) (?:had|has had|nearly had|almost had|is having|just had|is going to have|is gonna have|will have|'ll have) a (?:heart attack|stroke|seizure)\b",
     r"\bheart (?:skipped|skips|skip) a beat\b|\bheart (?:melted|melts|sank|sinks|is in my mouth)\b|\bstroke of (?:luck|genius)\b|\bat the stroke of\b",
     r"\btook my breath away\b|\bbreath ?taking\b|\bhold(?:ing)? my breath\b|\bbreathe a sigh\b|\bbreathing down my neck\b|\bwaste of breath\b|\bunder my breath\b",
     r"\bchok\w* on (?:(?:all|these|those|the|so many|your|my)\s+){0,2}(?:options|choices|prices?|decisions|costs?|bill|words|quotes?|price tag)\b",
@@ -586,7 +590,7 @@ IDIOMS: list[str] = [
     r"\b(?:clutch\w*|grabb\w*|hold\w*) (?:my|his|her) (?:chest|pearls|heart)\b[^.!?]{0,40}?\b(?:price|prices|bill|cost|quote|invoice|lol|haha|lmao)\b",
     r"\b(?:tired|exhausted|knackered|shattered|sleepy|hungry|starving)\b[^.!?]{0,25}\b(?:i|you) (?:could|might|feel like i could|think i could) (?:literally |just )?(?:collapse|drop|die|sleep)\b(?![^.!?]{0,40}\b(?:since|after) (?:the|my) (?:session|treatment|injections?|meso))",
     r"\bdying inside\b|\b(?:dental|tooth|teeth|gum|wisdom tooth) abscess\b|\babscess(?:es)? (?:in|on|under) (?:my |a |the )?(?:tooth|teeth|gum|gums|wisdom tooth)\b",
-    r"\brather (?:die|be dead) than (?:have|get|pay|wear|use|try|undergo|let|go under|go back|go to|do (?:surgery|lipo))\b",
+    r"\brather (?:die|be dead) than (?:have|get|pay|wear|use|try|undergo|let|go under|go back|go to|do (?:surgery|lipo)|post|show)\b|\brather (?:die|be dead) than\b[^.!?]{0,40}(?:\blol\b|\bhaha\w*|\blmao\b)",
     r"\b(?:chills|shivering|shaking|shivery|cold)\b[^.!?]{0,20}\bfrom (?:the )?(?:air ?con\w*|a ?c\b|cold|weather|nerves|excitement|fear|rain)\b",
     r"\b(?:price|prices|cost|bill|quote|robbery|expensive|invoice)\b[^.!?]{0,50}\b(?:nearly|almost|practically) (?:\w+ ){0,2}(?:faint\w*|pass(?:ed)? out|collapsed?|died?|had a heart attack|choked)\b",
     r"\b(?:made|makes|make|making) me (?:want to |nearly |almost )?(?:faint|pass out|collapse|die|have a heart attack|throw up)\b",
@@ -628,7 +632,7 @@ _HYPOTHETICAL = re.compile(
             r"\bhow (?:likely|common|rare|often|dangerous|risky|serious|bad|painful|much does|long does)\b|\b(?:likely|possible|common|usual) (?:to|that) (?:get|have|develop|cause|happen)\b",
             r"\bis it (?:normal|common|usual|expected|ok|okay) (?:to|for (?:people|patients|clients|someone|you) to) (?:feel|get|have|be|experience|go)\b(?![^.!?]{0,80}\b(?:now|right now|still|at the moment|currently|won't|can't|keeps?|getting worse|this|that|so|since)\b)|\bis it possible\b|\bis it true\b|\bhow much (?:\w+ )?is too much\b|\b(?:do|does|did|can|could|would|will|has|have|is|are) (?:\w+ ){0,2}ever\b(?! (?:going to )?stop)",
             r"\bis (?!(?:this|that|it|my|the bleeding|the pain)\b)(?=[\w' ]{1,40}\b(?:common|a (?:common |known |normal |usual )?side effect|a risk|rare|likely|possible|usual)\b)",
-            r"\bis (?:a|an) (?=[\w' ]{1,30}\b(?:normal|common|usual|expected|possible|likely)\b)|\bis (?:it|the (?:treatment|procedure|injection|session)|meso\w*) (?:\w+ )?(?:painful|sore)\b",
+            r"\bis (?:a|an) (?=[\w' ]{1,50}\b(?:normal|common|usual|expected|possible|likely)\b)|\bis (?:it|the (?:treatment|procedure|injection|session)|meso\w*) (?:\w+ )?(?:painful|sore)\b",
             # has anyone ever, do people, what does it look like, why would
             r"\bhas (?:anyone|anybody|someone|any of your \w+) (?:ever )?|\bhave (?:you|people|patients|clients) (?:ever )?(?:had|seen|got)\b|\bdoes (?:anyone|anybody|everyone)\b",
             r"\bdo (?:people|patients|clients|most people|some people|many people|others|you (?:ever )?see)\b|\bwhy (?:would|do|does|might|could) (?:people|someone|you|i)\b",
@@ -1035,6 +1039,67 @@ def assess(text: str) -> RedFlag | None:
             if not _suppressed(message, concept, m.start(), m.end()):
                 return RedFlag(concept.kind, concept.category, concept.pattern)
     return None
+
+
+# A question that asks about the treatment in general rather than reporting a symptom.
+_GENERAL_QUESTION = re.compile(
+    r"^(?:and |so |also |ok |okay |hi |hello )?(?:will|would|could|can|should|does|do|is|are|how|what|when|why)\b"
+    r"(?![^?]*\b(?:now|right now|at the moment|currently|still|won't stop|can't|getting worse)\b)[^.!]*\?\s*$"
+)
+
+
+# A negation anywhere: the classifier cannot tell what it scopes ("no swelling", "the
+# bleeding isn't heavy"). "can't" and "won't" are left out (they describe symptoms), and
+# so are hedges and negated symptoms ("not sure how many", "not breathing", "no way out").
+_DENIAL = re.compile(
+    r"\b(?:no|not|never|nor|neither|none|nothing|without|isn't|aren't|wasn't|weren't|haven't"
+    r"|hasn't|hadn't|don't|doesn't|didn't)\b(?! (?:sure|know|knowing|idea|clue|able|breathing|"
+    r"responding|waking|wake|moving|stopping|stop|slowing|going down|getting better|coming back|"
+    r"making sense|enough|much longer|point|meaning|reason|way|future|one|exist\w*|be here|"
+    r"be around|be alive|have to|want to (?:live|be|exist|wake|go on|carry on)|see (?:a|any|the|"
+    r"myself)|feel (?:my|his|her)|pulse|response))"
+)
+# Denying self-harm: "not suicidal", "i've never hurt myself", "i don't want to die, i just".
+_CRISIS_DENIAL = re.compile(
+    r"\b(?:not|never|no|don't|do not|didn't|am not|i'm not|isn't|wouldn't)\b (?:\w+ ){0,3}?"
+    r"(?:suicidal|depressed|hurt\w* myself|harm\w* myself|kill\w* myself|overdose|self harm\w*|"
+    r"want to die|thoughts of)"
+)
+
+
+def calm_context(text: str, kind: str) -> bool:
+    """Whether the message as a whole reads as history, a hypothetical, a general question
+    a figure of speech or a denial (the matcher's own cues, looked for anywhere in it).
+
+    The classifier (nlp/red_flag_model.py) weighs words, not where they stand; when it
+    alone suspects an emergency in a message with such a cue, the patient is asked rather
+    than alarmed. For self-harm ("crisis") only a past or resolved account and idioms
+    count, never a hypothetical, as in `_suppressed`.
+    """
+    message = _Message(normalise(text))
+    body = message.text
+    if message.idiom_spans:
+        return True
+    present = _PRESENT.search(body) is not None
+    if kind == "crisis":
+        if _CRISIS_RELAPSE.search(body):
+            return False
+        return bool(
+            _CRISIS_DENIAL.search(body)
+            or (_CRISIS_PAST.search(body) and not present)
+            or _CRISIS_RESOLVED.search(body)
+        )
+    if (_PAST.search(body) or _LONG_PAST.search(body) or _HABITUAL.search(body)) and not present:
+        return True
+    if _RESOLVED.search(body) and not present:
+        return True
+    return bool(
+        _DENIAL.search(body)
+        or _HYPOTHETICAL.search(body)
+        or _HYPOTHETICAL_AFTER.search(body)
+        or _CONDITIONAL_QUESTION.match(body)
+        or _GENERAL_QUESTION.match(body)
+    )
 
 
 def matching_red_flag(text: str) -> str | None:

@@ -13,6 +13,7 @@ from nlp.red_flags import (
     CONCEPTS,
     RedFlag,
     assess,
+    calm_context,
     is_crisis,
     is_red_flag,
     matching_red_flag,
@@ -448,3 +449,47 @@ def _time_all(messages):
     for message in messages:
         assess(message)
     return time.perf_counter() - started
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "i've been setting aside some of my painkillers for weeks",
+        "i've put my affairs in order and given away my things",
+        "what's the least painful way to die",
+        "there's a rope tied to the banister upstairs",
+        "my brother messaged me to say goodbye",
+        "i won't be around next year anyway",
+    ],
+)
+def test_warning_signs_of_suicide_are_a_crisis(message):
+    flag = assess(message)
+    assert flag is not None and flag.kind == "crisis"
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "my bank card is going to have a heart attack after this",
+        "i'd rather die than post a photo of my chin lol",
+        "is an allergic reaction to the vitamins possible?",
+    ],
+)
+def test_more_idioms_and_general_questions_are_not_flagged(message):
+    assert assess(message) is None
+
+
+@pytest.mark.parametrize(
+    ("message", "kind", "calm"),
+    [
+        ("what if my lips swell after?", "emergency", True),
+        ("years ago my lips swelled after fillers", "emergency", True),
+        ("no swelling at all, just pink", "emergency", True),
+        ("my lips are swelling right now", "emergency", False),
+        ("i'm not suicidal, just low", "crisis", True),
+        ("if this fails i don't want to be here", "crisis", False),
+        ("i used to self harm but it's started again", "crisis", False),
+    ],
+)
+def test_calm_context_reads_the_whole_message(message, kind, calm):
+    assert calm_context(message, kind) is calm
