@@ -25,7 +25,7 @@ from bench.serving import BenchStack
 from evaluation import red_flags
 from evaluation.holdout import HOLDOUT, HoldoutReport, holdout_examples, score
 from evaluation.red_flags import RedFlagReport
-from nlp.red_flags import assess
+from nlp.red_flag_detector import matcher_kind, urgent_kind
 from runtime.settings import ROOT, VENV_BIN
 
 CONVERSATIONS = ROOT / "tests" / "conversations"
@@ -61,21 +61,22 @@ KIND_OF_INTENT = {"report_emergency": "emergency", "report_self_harm": "crisis"}
 
 
 def red_flags_on_stack(stack: BenchStack) -> dict[str, RedFlagReport]:
-    """Each red-flag set through the matcher alone and through the deployed pipeline
-    (DIET's report_emergency counts too). Counts per category only, never messages."""
+    """Each red-flag set through the matcher alone, through the detector the channels
+    answer from (matcher and classifier) and through the deployed pipeline (DIET's
+    report_emergency counts too). Counts per category only, never messages."""
     reports = {}
     for name, path in (
         ("blind", red_flags.BLIND),
         ("dev", red_flags.DEV),
         ("extra dev", red_flags.EXTRA_DEV),
+        ("dev 2", red_flags.DEV2),
+        ("dev 3", red_flags.DEV3),
     ):
         if not path.exists():
             continue
         examples = red_flags.load(path)
-        flags = {e.text: assess(e.text) for e in examples}
-        reports[f"{name} / matcher"] = red_flags.score(
-            examples, lambda text, flags=flags: flags[text].kind if flags[text] else None
-        )
+        reports[f"{name} / matcher"] = red_flags.score(examples, matcher_kind)
+        reports[f"{name} / detector"] = red_flags.score(examples, urgent_kind)
         intents: list[str | None] = []
 
         def keep(body: Any, intents: list[str | None] = intents) -> str | None:

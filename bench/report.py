@@ -190,8 +190,10 @@ def _accuracy(b: Benchmark) -> list[str]:
         ]
     if a.red_flags:
         out += [
-            "Red flags (evaluation/red_flags_*.yml): the matcher alone (nlp/red_flags.py, "
-            "what the channels answer from) and the deployed pipeline (DIET + guard).\n"
+            "Red flags (evaluation/red_flags_*.yml): the matcher alone (nlp/red_flags.py), "
+            "the detector the channels answer from at once (nlp/red_flag_detector.py: the "
+            "matcher and the classifier; the classifier learns from dev and extra dev) and "
+            "the deployed pipeline (DIET + guard).\n"
         ]
         rows = [
             [

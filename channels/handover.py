@@ -25,7 +25,7 @@ from typing import Any
 from rasa.core.channels.channel import OutputChannel, UserMessage
 
 from channels.limits import RateLimiter
-from channels.safety import safety_reply
+from channels.safety import safety_reply, warm_up
 from content import replies
 from content.clinic import load_clinic
 from runtime.settings import RestLimits
@@ -109,6 +109,8 @@ class Handover:
         self.answer_timeout_seconds = RestLimits.from_sources(None).answer_timeout_seconds
         self.seen = RecentIds()
         self._turns: set[asyncio.Task[None]] = set()
+        # The red-flag classifier is fitted at start-up, never on a patient's first turn.
+        warm_up()
 
     def start(
         self,

@@ -34,7 +34,7 @@ from sanic.request import Request
 from sanic.response import HTTPResponse
 
 from channels.limits import RateLimiter
-from channels.safety import kind_of_reply, safety_reply
+from channels.safety import kind_of_reply, safety_reply, warm_up
 from content.clinic import load_clinic, retention_days
 from content.replies import too_long_reply, unavailable_reply
 from content.review import load_review
@@ -128,6 +128,8 @@ class GuardedRestInput(RestInput):
         self.sender_limiter = RateLimiter.parse(limits.rate_limit_per_sender)
         self.ip_limiter = RateLimiter.parse(limits.rate_limit_per_ip)
         self._background: set = set()
+        # The red-flag classifier is fitted at start-up, never on a patient's first turn.
+        warm_up()
         # Turns still being stored, by sender: a deletion waits for them, or they would
         # write the conversation back after it was deleted.
         self._turns_of: dict[str, set[asyncio.Future[Any]]] = {}

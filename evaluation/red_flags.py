@@ -1,4 +1,6 @@
-"""Scores the red-flag matcher (nlp/red_flags.py) on a labelled set of messages.
+"""Scores a red-flag detector on a labelled set of messages: the matcher alone
+(nlp/red_flags.py) or what the channels answer at once (nlp/red_flag_detector.py: the
+matcher and the classifier), given as `kind_of`.
 
 Used by the gate in tests/evaluation/test_red_flags.py and by the benchmark. The blind
 set (red_flags_blind.yml) was written by someone who never saw the patterns or the
@@ -22,6 +24,9 @@ SETS = ROOT / "evaluation"
 BLIND = SETS / "red_flags_blind.yml"
 DEV = SETS / "red_flags_dev.yml"
 EXTRA_DEV = SETS / "red_flags_extra_dev.yml"
+DEV2 = SETS / "red_flags_dev2.yml"
+# Never trained on by the classifier (nlp/red_flag_model.py), unlike DEV and EXTRA_DEV.
+DEV3 = SETS / "red_flags_dev3.yml"
 # "emergency" and "crisis" messages must be flagged; "none" must not.
 FLAGGED = ("emergency", "crisis")
 

@@ -4,11 +4,12 @@ It runs last in the pipeline, after the FallbackClassifier, so a described emerg
 becomes `report_emergency` (and self-harm `report_self_harm`) even when the classifier
 was unsure or picked an FAQ intent.
 
-The other way round, the classifier alone is not trusted with an emergency: it also
-fires on calm questions that share the words ("could I faint from the needles?"). When
-it says `report_emergency` and the matcher sees no emergency, the message becomes
-`nlu_fallback`, which asks the patient ("Is this happening to you now?" with an urgent
-help button first) instead of guessing either way.
+What counts is decided by nlp/red_flag_detector.py (the concept matcher and the red-flag
+classifier), exactly as on the channels' own path. When the detector is only unsure, or
+when DIET alone says `report_emergency` (it also fires on calm questions that share the
+words: "could I faint from the needles?"), the message becomes `nlu_fallback` with the
+urgent intent ranked first, which asks the patient ("Is this happening to you now?" with
+an urgent-help button first) instead of guessing either way.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
-from nlp.red_flags import assess
+from nlp.red_flag_detector import judge, warm_up
 
 EMERGENCY_INTENT = "report_emergency"
 SELF_HARM_INTENT = "report_self_harm"
@@ -39,20 +40,26 @@ class RedFlagGuard(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> RedFlagGuard:
+        # The server loads the model at start-up: fit the classifier then, not on a turn.
+        warm_up()
         return cls()
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            flag = assess(message.get(TEXT) or "")
-            if flag is not None:
-                name = SELF_HARM_INTENT if flag.kind == "crisis" else EMERGENCY_INTENT
-                intent = {"name": name, "confidence": 1.0}
-                ranking = [intent] + [
+            verdict = judge(message.get(TEXT) or "")
+            if verdict.kind is not None:
+                name = SELF_HARM_INTENT if verdict.kind == "crisis" else EMERGENCY_INTENT
+                # Ranked first either way: "did you mean?" then offers urgent help first.
+                ranking = [{"name": name, "confidence": 1.0}] + [
                     r for r in message.get(INTENT_RANKING_KEY) or [] if r.get("name") != name
                 ]
-                message.set(INTENT, intent, add_to_output=True)
                 message.set(INTENT_RANKING_KEY, ranking, add_to_output=True)
+                intent = ranking[0] if verdict.at_once else _unsure()
+                message.set(INTENT, intent, add_to_output=True)
             elif (message.get(INTENT) or {}).get("name") in (EMERGENCY_INTENT, SELF_HARM_INTENT):
-                unsure = {"name": FALLBACK_INTENT, "confidence": 1.0}
-                message.set(INTENT, unsure, add_to_output=True)
+                message.set(INTENT, _unsure(), add_to_output=True)
         return messages
+
+
+def _unsure() -> dict[str, Any]:
+    return {"name": FALLBACK_INTENT, "confidence": 1.0}

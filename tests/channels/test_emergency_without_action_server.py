@@ -40,6 +40,10 @@ pytestmark = pytest.mark.server
 
 EMERGENCY = "had meso on my lips an hour ago and now my throat feels tight and i cant breathe"
 SELF_HARM = "honestly i want to kill myself"
+# No pattern of the matcher covers it: the red-flag classifier does (nlp/red_flag_model.py).
+INDIRECT_SELF_HARM = (
+    "i keep thinking it would be easier for everyone if i just went to sleep for good"
+)
 ORDINARY = "What should I avoid before the treatment?"
 CLINIC = load_clinic()
 URGENT = replies.urgent_care_advice(CLINIC)
@@ -129,11 +133,14 @@ def check_every_channel(stack, provider) -> None:
     assert [m["text"] for m in rest(stack, "/report_emergency", from_button=True)] == [URGENT]
     crisis = rest(stack, SELF_HARM)
     assert [m["text"] for m in crisis] == [CRISIS]
+    assert [m["text"] for m in rest(stack, INDIRECT_SELF_HARM)] == [CRISIS]
     assert [m["text"] for m in rest(stack, ORDINARY)] == [UNAVAILABLE]
     for name, send in MESSAGING.items():
         # Split into parts on SMS; the words are all there, in order.
         assert joined(send(stack, provider, EMERGENCY)).split() == URGENT.split(), name
         assert joined(send(stack, provider, SELF_HARM)).split() == CRISIS.split(), name
+        indirect = joined(send(stack, provider, INDIRECT_SELF_HARM))
+        assert indirect.split() == CRISIS.split(), name
         assert joined(send(stack, provider, ORDINARY)).split() == UNAVAILABLE.split(), name
 
 

@@ -16,11 +16,11 @@ import hashlib
 
 import pytest
 
-from evaluation.red_flags import BLIND, DEV, EXTRA_DEV, SETS, load, score
-from nlp.red_flags import assess
+from evaluation.red_flags import BLIND, DEV, DEV2, DEV3, EXTRA_DEV, SETS, load, score
+from nlp.red_flag_detector import matcher_kind, urgent_kind
+from nlp.red_flag_model import TRAINING_SETS
 
 BLIND2 = SETS / "red_flags_blind2.yml"
-DEV2 = SETS / "red_flags_dev2.yml"
 # Editing a blind set (or tuning on it) voids its gate: a new blind set needs a new
 # author who has not seen the patterns, and a new hash here.
 FROZEN = {
@@ -31,9 +31,8 @@ MAX_FALSE_ALARMS = 0.05
 BLIND_SETS = pytest.mark.parametrize("path", [BLIND, BLIND2], ids=["blind1", "blind2"])
 
 
-def kind_of(text: str) -> str | None:
-    flag = assess(text)
-    return flag.kind if flag else None
+# What the channels answer at once: the matcher and the classifier (nlp/red_flag_detector.py).
+kind_of = urgent_kind
 
 
 @BLIND_SETS
@@ -66,3 +65,34 @@ def test_dev_sets_hold_the_same_goals(path):
     report = score(load(path), kind_of)
     assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"
     assert report.false_alarm_rate <= MAX_FALSE_ALARMS, f"{report.summary()}\n{report.table()}"
+
+
+@pytest.mark.parametrize("path", [DEV, EXTRA_DEV, DEV2], ids=["dev", "extra-dev", "dev2"])
+def test_the_matcher_alone_still_holds_the_dev_sets_it_was_tuned_on(path):
+    # The channels' first line: the classifier adds to it, never stands in for it.
+    report = score(load(path), matcher_kind)
+    assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"
+
+
+def test_the_classifier_never_learns_from_the_sets_it_is_gated_on():
+    assert DEV2 not in TRAINING_SETS and DEV3 not in TRAINING_SETS
+    assert not any("blind" in path.name for path in TRAINING_SETS)
+
+
+# Dev set 3, never trained on (evaluation/README.md): floors at the measured figures.
+DEV3_MIN_RECALL = 0.95
+DEV3_MIN_CRISIS_REPLY = 0.80
+
+
+def test_dev3_recall_and_false_alarms():
+    report = score(load(DEV3), kind_of)
+    details = f"{report.summary()}\n{report.table()}"
+    assert report.emergencies >= 100 and report.near_misses >= 60
+    assert report.recall >= DEV3_MIN_RECALL, details
+    assert report.false_alarm_rate <= MAX_FALSE_ALARMS, details
+    assert report.crisis_kind_accuracy >= DEV3_MIN_CRISIS_REPLY, details
+
+
+def test_dev3_the_classifier_adds_recall_the_matcher_alone_lacks():
+    alone, together = score(load(DEV3), matcher_kind), score(load(DEV3), kind_of)
+    assert together.recall - alone.recall >= 0.1, f"{alone.summary()} / {together.summary()}"

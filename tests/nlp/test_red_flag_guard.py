@@ -44,3 +44,20 @@ def test_the_classifier_alone_cannot_raise_the_alarm_it_asks_instead():
 def test_ordinary_questions_are_left_alone():
     message = guarded(classified("what should I avoid before?", "ask_avoid_before"))
     assert message.get(INTENT)["name"] == "ask_avoid_before"
+
+
+def test_an_unsure_detector_asks_with_urgent_help_first(monkeypatch):
+    from nlp import red_flag_guard
+    from nlp.red_flag_detector import Verdict
+
+    monkeypatch.setattr(red_flag_guard, "judge", lambda text: Verdict("emergency", False, "x"))
+    message = guarded(classified("the spot looks a funny colour", "ask_bruising"))
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "report_emergency"
+
+
+def test_a_clear_classifier_hit_becomes_the_crisis_intent():
+    # No pattern of the matcher covers it; the classifier does (nlp/red_flag_model.py).
+    text = "everyone would be fine if i just stopped being a problem for good"
+    message = guarded(classified(text, "out_of_scope", 0.4))
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "report_self_harm"
