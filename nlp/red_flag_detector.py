@@ -18,6 +18,7 @@ floors on dev sets the classifier never learnt from.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from nlp.red_flag_model import CRISIS, EMERGENCY, RedFlagScore, red_flag_model
@@ -27,6 +28,10 @@ from nlp.red_flags import assess, calm_context
 CLEAR = 0.7
 # ...and from which it asks the patient instead.
 UNSURE = 0.35
+# Fewer words than this and the classifier keeps quiet: one or two words ("and?", a
+# stray code fragment) are too little evidence for it, and the matcher knows the short
+# cries for help ("cant breathe", "help me").
+MIN_WORDS = 3
 # A matched emergency is answered as a crisis when the classifier is this sure of
 # self-harm ("my antidepressants and a bottle of vodka in front of me").
 CRISIS_OVER_EMERGENCY = 0.5
@@ -50,6 +55,7 @@ class Verdict:
 
 
 CALM = Verdict(None, False, "")
+_WORDS = re.compile(r"[^\W\d_]+")
 
 
 def judge(text: str) -> Verdict:
@@ -60,7 +66,7 @@ def judge(text: str) -> Verdict:
         if kind == EMERGENCY and score.crisis >= CRISIS_OVER_EMERGENCY:
             kind = CRISIS
         return Verdict(kind, True, "matcher")
-    if score.flagged < UNSURE:
+    if score.flagged < UNSURE or len(_WORDS.findall(text)) < MIN_WORDS:
         return CALM
     kind = score.kind
     at_once = score.flagged >= CLEAR and not calm_context(text, kind)

@@ -98,6 +98,30 @@ _NEGATION = re.compile(
     r"haven't|hasn't|hadn't|don't|doesn't|didn't)\b([^.,;!?]*)"
 )
 _WORD = re.compile(r"[\w']+")
+# Words too common to carry meaning alone: in a short message ("and?") one of them would
+# otherwise decide. Negations and pronouns ("myself", "nobody") stay: they do carry it.
+_GLUE_WORDS = frozenset(
+    [
+        "a",
+        "an",
+        "and",
+        "the",
+        "of",
+        "to",
+        "in",
+        "on",
+        "at",
+        "is",
+        "it",
+        "for",
+        "with",
+        "or",
+        "but",
+        "so",
+        "this",
+        "that",
+    ]
+)
 
 
 def mark_negation(text: str) -> str:
@@ -114,12 +138,16 @@ def build_classifier() -> Pipeline:
     """Word n-grams (negation marked) and character n-grams (typos, "unalive", "od'd")
     into a linear model. Sized to fit in about half a second of one core."""
     words = TfidfVectorizer(
-        ngram_range=(1, 2), sublinear_tf=True, preprocessor=mark_negation, dtype=np.float32
+        ngram_range=(1, 2),
+        sublinear_tf=True,
+        preprocessor=mark_negation,
+        stop_words=list(_GLUE_WORDS),
+        dtype=np.float32,
     )
     chars = TfidfVectorizer(
         analyzer="char_wb", ngram_range=(3, 5), min_df=2, sublinear_tf=True, dtype=np.float32
     )
-    model = LogisticRegression(C=10.0, solver="liblinear", class_weight="balanced")
+    model = LogisticRegression(C=10.0, solver="liblinear")
     return Pipeline(
         [("features", FeatureUnion([("words", words), ("chars", chars)])), ("model", model)]
     )

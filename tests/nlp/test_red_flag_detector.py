@@ -92,3 +92,24 @@ def test_a_matched_emergency_that_reads_as_self_harm_gets_the_crisis_reply(class
 def test_below_the_unsure_band_nothing_happens(classifier_says):
     classifier_says(RedFlagScore(emergency=0.2, crisis=0.1))
     assert judge("the skin is going a funny colour where you injected") == CALM
+
+
+def test_one_or_two_words_are_too_little_for_the_classifier(classifier_says):
+    classifier_says(RedFlagScore(emergency=0.99, crisis=0.0))
+    assert judge("and?") == CALM
+    assert judge("] and obj[") == CALM
+    assert judge("the skin changed").urgent_now == "emergency"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "] and obj[",
+        "and what about blood?",
+        "and the swelling then?",
+        "i can't come right now, can i rebook?",
+        "what's your emergency number?",
+    ],
+)
+def test_short_follow_ups_and_stray_text_raise_no_alarm(text):
+    assert judge(text).urgent_now is None
