@@ -695,6 +695,11 @@ _FEAR = re.compile(
     r"(?:^|\s)(?:afraid|scared|terrified|worried|nervous|anxious|frightened|fearful|paranoid|concerned|panicking|petrified|worry|worrying|fear|freaked out|freaking out)(?: that)?"
     r"(?: (?:i|it|they|he|she|you|we|my \w+|the \w+) (?:will|might|may|could|would)| (?:i'll|ill|it'll|they'll|i'd|he'll|she'll)| of| about| to)?$"
 )
+# "I might have overdosed", "she may have taken too many": it may already have happened,
+# which is no hypothetical ("could have" is left to the modal cue: "could have fainted").
+_MAYBE_DONE = re.compile(
+    r"\b(?:might|may|must)(?: well)? (?:have|'ve)(?: been| just| already)?\s*$"
+)
 _NEG_FILLERS = _words(
     "a an any the my his her their its it it's is are was were be been being have has had "
     "having get got getting gotten feel feeling felt feels see seeing seen notice noticed "
@@ -999,9 +1004,10 @@ def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> b
     # do is hypothetical throughout.
     if _CONDITIONAL_QUESTION.match(text, part_start, part_end):
         return True
-    if _scoped(part_before, _MODAL, _MODAL_FILLERS, _AND_JOINERS) or _scoped(
-        part_before, _FEAR, _FEAR_FILLERS, _AND_JOINERS
-    ):
+    modal = not _MAYBE_DONE.search(part_before) and _scoped(
+        part_before, _MODAL, _MODAL_FILLERS, _AND_JOINERS
+    )
+    if modal or _scoped(part_before, _FEAR, _FEAR_FILLERS, _AND_JOINERS):
         return True
     if _HABITUAL.search(clause) and not _PRESENT.search(clause):
         return True

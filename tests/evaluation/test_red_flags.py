@@ -1,6 +1,8 @@
 """The red-flag gate (issue "Patient safety II"): every emergency and every mention of
 self-harm in a frozen blind set is recognised, and at most 5 % of its near-misses raise
-a false alarm. Failures print counts per category, never the messages.
+a false alarm. Failures print counts per category, never the messages. What is scored is
+the reply the channels give at once (nlp/red_flag_detector.py: the matcher and the
+classifier; an "Is this happening to you now?" question counts as no alarm).
 
 Two blind sets, each by an author who never saw the patterns or the training data:
 set 1 was scored once and its per-category counts then guided tuning on new dev data,
@@ -80,7 +82,7 @@ def test_the_classifier_never_learns_from_the_sets_it_is_gated_on():
 
 
 # Dev set 3, never trained on (evaluation/README.md): floors at the measured figures.
-DEV3_MIN_RECALL = 0.95
+DEV3_MIN_RECALL = 0.97
 DEV3_MIN_CRISIS_REPLY = 0.80
 
 

@@ -493,3 +493,16 @@ def test_more_idioms_and_general_questions_are_not_flagged(message):
 )
 def test_calm_context_reads_the_whole_message(message, kind, calm):
     assert calm_context(message, kind) is calm
+
+
+@pytest.mark.parametrize(
+    ("message", "flagged"),
+    [
+        ("i might have overdosed on my sleeping tablets", True),
+        ("my son may have swallowed some of my pills", True),
+        ("i might faint during it", False),
+        ("i could have fainted when i saw the price", False),
+    ],
+)
+def test_might_have_done_is_no_hypothetical(message, flagged):
+    assert (assess(message) is not None) is flagged
