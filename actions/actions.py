@@ -191,10 +191,15 @@ class ActionClarifyQuestion(Action):
             if r.get("name") in INTENT_QUESTIONS
             and (r.get("confidence") or 0) >= MIN_CANDIDATE_CONFIDENCE
         ][:MAX_CANDIDATES]
-        # A possible emergency is never left out of the choice, and comes first.
-        urgent = any(r.get("name") in URGENT_INTENTS for r in ranking[:MAX_CANDIDATES])
+        # A possible emergency is never left out of the choice, and comes first: the crisis
+        # button when self-harm is what the message may be about, urgent care otherwise.
+        suspected = [
+            r["name"] for r in ranking[:MAX_CANDIDATES] if r.get("name") in URGENT_INTENTS
+        ]
+        urgent = bool(suspected)
         if urgent:
-            candidates = [URGENT_INTENT] + [c for c in candidates if c != URGENT_INTENT]
+            first = suspected[0] if suspected[0] in INTENT_QUESTIONS else URGENT_INTENT
+            candidates = [first] + [c for c in candidates if c != first]
         if not candidates:
             send_out_of_scope(dispatcher)
             return []

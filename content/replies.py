@@ -59,6 +59,7 @@ INTENT_QUESTIONS: dict[str, str] = {
     "ask_return_to_work": "Can I go back to work after?",
     "ask_contact": "How do I contact the clinic?",
     "report_emergency": "It's happening now: I need urgent help",
+    "report_self_harm": "I'm thinking of harming myself: I need support now",
 }
 
 

@@ -251,3 +251,17 @@ def test_personal_medical_question_reads_the_words_too():
     text = messages[0]["text"]
     assert "Please ask a qualified healthcare professional" in text
     assert ARTICLE.passage("suitability.allergies_and_sensitivities").text in text
+
+
+def test_a_possible_crisis_is_offered_first_as_crisis_support():
+    # The red-flag guard ranks report_self_harm first when it suspects self-harm.
+    ranking = [
+        {"name": "report_self_harm", "confidence": 1.0},
+        {"name": "nlu_fallback", "confidence": 1.0},
+        {"name": "ask_hair_loss", "confidence": 0.2},
+    ]
+    messages, _ = run(ActionClarifyQuestion(), tracker("nlu_fallback", ranking=ranking))
+    assert messages[0]["text"].startswith("I want to be sure you are safe.")
+    payloads = [b["payload"] for b in messages[0]["buttons"]]
+    assert payloads[0] == "/report_self_harm"
+    assert "/ask_hair_loss" in payloads[1]

@@ -61,3 +61,13 @@ def test_a_clear_classifier_hit_becomes_the_crisis_intent():
     text = "everyone would be fine if i just stopped being a problem for good"
     message = guarded(classified(text, "out_of_scope", 0.4))
     assert message.get(INTENT_RANKING_KEY)[0]["name"] == "report_self_harm"
+
+
+def test_an_unsure_crisis_asks_with_crisis_support_first(monkeypatch):
+    from nlp import red_flag_guard
+    from nlp.red_flag_detector import Verdict
+
+    monkeypatch.setattr(red_flag_guard, "judge", lambda text: Verdict("crisis", False, "x"))
+    message = guarded(classified("i just want to feel normal again", "ask_hair_loss"))
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    assert message.get(INTENT_RANKING_KEY)[0]["name"] == "report_self_harm"
