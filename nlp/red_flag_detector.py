@@ -5,9 +5,10 @@ are combined. The channels (channels/safety.py) and the NLU guard
 
 - The matcher's hits are answered at once, as before: they are precise.
 - The classifier's clear hits (`CLEAR`) are answered at once too, unless the message
-  reads as history, a hypothetical or an idiom (`calm_context`): then, like its unsure
-  hits (`UNSURE` up to `CLEAR`), they get the one-tap question "Is this happening to you
-  now?" with the urgent-help button first, instead of a guess either way.
+  reads as history, a hypothetical, a denial or an idiom (`calm_context`): then, like its
+  unsure hits (`UNSURE` up to `CLEAR`), they get the one-tap question "Is this happening
+  to you now?" with the urgent-help (or crisis-support) button first, instead of a guess
+  either way. On one or two words it keeps quiet.
 - Self-harm gets the crisis reply whenever either detector says so: the crisis reply also
   names the emergency number, and a person in crisis must not get a medical checklist.
 
