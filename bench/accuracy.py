@@ -66,6 +66,8 @@ def red_flags_on_stack(stack: BenchStack) -> dict[str, RedFlagReport]:
     report_emergency counts too). Counts per category only, never messages."""
     reports = {}
     for name, path in (
+        ("blind 3", red_flags.BLIND3),
+        ("blind 2", red_flags.BLIND2),
         ("blind", red_flags.BLIND),
         ("dev", red_flags.DEV),
         ("extra dev", red_flags.EXTRA_DEV),

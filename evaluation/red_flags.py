@@ -22,6 +22,9 @@ from runtime.settings import ROOT
 
 SETS = ROOT / "evaluation"
 BLIND = SETS / "red_flags_blind.yml"
+BLIND2 = SETS / "red_flags_blind2.yml"
+# The blind figure of the matcher with the classifier (evaluation/README.md).
+BLIND3 = SETS / "red_flags_blind3.yml"
 DEV = SETS / "red_flags_dev.yml"
 EXTRA_DEV = SETS / "red_flags_extra_dev.yml"
 DEV2 = SETS / "red_flags_dev2.yml"

@@ -20,6 +20,8 @@ from evaluation.holdout import (
     normalised,
 )
 from evaluation.holdout import training_examples as labelled_training_examples
+from nlp.red_flag_model import EXAMPLES as RED_FLAG_EXAMPLES
+from nlp.red_flag_model import labelled_set
 from runtime.settings import ROOT
 
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
@@ -76,13 +78,30 @@ def leaks(path: Path) -> tuple[list[str], list[str], int]:
     The set's messages stay inside this function: a blind set's text is never returned,
     printed or kept in a test's locals (pytest shows those when a test fails).
     """
-    training = labelled_training_examples()
+    training = every_training_example()
     equal, near = leaked_training_examples(evaluation_messages(path), [t for t, _ in training])
     tolerated = set(TOLERATED_LEAKS.get(path.name, ()))
     if path.name.startswith("red_flags") and "blind" not in path.name:
         tolerated |= {text for text, intent in training if intent in RED_FLAG_INTENTS}
     kept = [e for e in equal if e not in tolerated], [e for e in near if e not in tolerated]
     return *kept, len(equal) + len(near) - len(kept[0]) - len(kept[1])
+
+
+def every_training_example() -> list[tuple[str, str]]:
+    """(text, intent) of everything a model learns from: each NLU file of data/ and the
+    red-flag classifier's own examples (nlp/red_flag_examples.yml; its near-misses are
+    labelled "red_flag_near_miss")."""
+    training = [
+        example
+        for path in sorted((ROOT / "data").glob("*.yml"))
+        if "nlu" in (yaml.safe_load(path.read_text(encoding="utf-8")) or {})
+        for example in labelled_training_examples(path)
+    ]
+    intent_of = {"emergency": "report_emergency", "crisis": "report_self_harm"}
+    return training + [
+        (text, intent_of.get(expected, "red_flag_near_miss"))
+        for text, expected in labelled_set(RED_FLAG_EXAMPLES)
+    ]
 
 
 # Every set under evaluation/, blind ones included. Only a file's name is used here; its

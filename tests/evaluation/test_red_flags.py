@@ -4,12 +4,10 @@ a false alarm. Failures print counts per category, never the messages. What is s
 the reply the channels give at once (nlp/red_flag_detector.py: the matcher and the
 classifier; an "Is this happening to you now?" question counts as no alarm).
 
-Two blind sets, each by an author who never saw the patterns or the training data:
-set 1 was scored once and its per-category counts then guided tuning on new dev data,
-so it is kept as a regression check; set 2 was scored once after that tuning and is the
-blind figure (evaluation/README.md). Recall is below 100 % on both: those tests are
-strict expected failures stating the figure, so the suite cannot pretend otherwise and
-fails, for someone to look, the day recall reaches 100 %.
+Three blind sets, each by an author who never saw the patterns or the training data,
+each scored once (evaluation/README.md): set 1's per-category counts then guided tuning,
+so it is a regression check now; set 2 guided nothing but was scored before the
+classifier; set 3 was written for the classifier's round and is its blind figure.
 """
 
 from __future__ import annotations
@@ -18,19 +16,34 @@ import hashlib
 
 import pytest
 
-from evaluation.red_flags import BLIND, DEV, DEV2, DEV3, EXTRA_DEV, SETS, load, score
-from nlp.red_flag_detector import matcher_kind, urgent_kind
+from evaluation.red_flags import (
+    BLIND,
+    BLIND2,
+    BLIND3,
+    DEV,
+    DEV2,
+    DEV3,
+    EXTRA_DEV,
+    load,
+    score,
+)
+from nlp.red_flag_detector import judge, matcher_kind, urgent_kind
 from nlp.red_flag_model import TRAINING_SETS
 
-BLIND2 = SETS / "red_flags_blind2.yml"
 # Editing a blind set (or tuning on it) voids its gate: a new blind set needs a new
 # author who has not seen the patterns, and a new hash here.
 FROZEN = {
     BLIND: "33ff176a6ca2c69e42575ca18277ad1b34b1be86f4ef6b6e5f29b7777503375a",
     BLIND2: "619b39ed8b615c34b39066f403c347afe3cf7eb5e95df16a9cbea03417e4145b",
+    BLIND3: "93d57ee98e88a5cd89033959cf01602d18cf2f0e1e8424ce85163f22b79a1d97",
 }
 MAX_FALSE_ALARMS = 0.05
-BLIND_SETS = pytest.mark.parametrize("path", [BLIND, BLIND2], ids=["blind1", "blind2"])
+STILL_MISSED = pytest.mark.xfail(
+    strict=True, reason="recall at once below 100 % (figures in the docstring)"
+)
+BLIND_SETS = pytest.mark.parametrize(
+    "path", [BLIND, BLIND2, BLIND3], ids=["blind1", "blind2", "blind3"]
+)
 
 
 # What the channels answer at once: the matcher and the classifier (nlp/red_flag_detector.py).
@@ -44,14 +57,22 @@ def test_the_blind_sets_are_frozen_and_big_enough(path):
     assert report.emergencies >= 100 and report.near_misses >= 80
 
 
-@BLIND_SETS
-@pytest.mark.xfail(
-    strict=True,
-    reason="Issue 11's 100 % recall is not met: blind set 2, scored once, 91.4 % (160 of "
-    "175); blind set 1, scored once before tuning on new dev data, 92.8 % "
-    "(evaluation/README.md).",
+@pytest.mark.parametrize(
+    "path",
+    [
+        BLIND,
+        pytest.param(BLIND2, marks=STILL_MISSED),
+        pytest.param(BLIND3, marks=STILL_MISSED),
+    ],
+    ids=["blind1", "blind2", "blind3"],
 )
 def test_blind_sets_every_emergency_and_crisis_is_recognised(path):
+    """Issue 11's gate: 100 % recall at once. Blind set 1 is no longer blind (its counts
+    guided the tuning) and holds it as a regression check. Not met, each scored once with
+    the classifier beside the matcher (evaluation/README.md): blind set 2, which the
+    classifier's author never opened, 99.4 % (174 of 175; the matcher alone 92.0 %);
+    blind set 3, written for this round, 97.6 % (163 of 167), every one of them at once or
+    one tap away. Strict expected failures, so the day it holds the suite says so."""
     report = score(load(path), kind_of)
     assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"
 
@@ -98,3 +119,11 @@ def test_dev3_recall_and_false_alarms():
 def test_dev3_the_classifier_adds_recall_the_matcher_alone_lacks():
     alone, together = score(load(DEV3), matcher_kind), score(load(DEV3), kind_of)
     assert together.recall - alone.recall >= 0.1, f"{alone.summary()} / {together.summary()}"
+
+
+def test_blind_set_3_every_emergency_and_crisis_is_answered_or_one_tap_away():
+    # Scored once (evaluation/README.md): what the matcher and the classifier do not answer
+    # at once, they ask about ("Is this happening to you now?") with the urgent or crisis
+    # help as the first button. A message neither answers nor asks about fails here.
+    report = score(load(BLIND3), lambda text: judge(text).kind)
+    assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"
