@@ -303,6 +303,7 @@
     if (passages.length) checked.passages = passages;
     else delete checked.passages;
     if (!["up", "down"].includes(entry.vote)) delete checked.vote;
+    if (entry.feedbackClosed !== true) delete checked.feedbackClosed;
     return checked;
   }
 
@@ -1070,6 +1071,7 @@
         if (!replies.length) add({ from: "notice", text: withEmergency(NO_ANSWER_TEXT) });
         // After urgent advice the only next step is getting help: no "Book online" buttons.
         const urgent = replies.some((reply) => reply.kind);
+        if (urgent) closeFeedback();
         replies.forEach((reply) => {
           const answer = { from: "bot", text: reply.text, buttons: urgent ? [] : reply.buttons };
           if (reply.kind) answer.kind = reply.kind;
@@ -1266,7 +1268,7 @@
       const message = el("div", { className: "cdw-msg cdw-msg--bot" }, [visuallyHidden("Assistant: ")]);
       const content = renderBotText(entry.text);
       if (content.length) message.append(el("div", { className: "cdw-bubble" }, content));
-      if (entry.passages && entry.passages.length) message.append(renderFeedback(entry));
+      if (entry.passages && entry.passages.length && !entry.feedbackClosed) message.append(renderFeedback(entry));
       if (entry.buttons && entry.buttons.length) message.append(renderQuickReplies(entry.buttons));
       return message;
     }
@@ -1344,7 +1346,9 @@
       ]);
       const close = () => {
         form.remove();
-        downButton.focus();
+        // After an urgent reply the votes are gone: the patient goes on in the chat.
+        if (downButton.isConnected) downButton.focus();
+        else ui.input.focus();
       };
       skipButton.addEventListener("click", close);
       form.addEventListener("keydown", (event) => {
@@ -1371,6 +1375,15 @@
       return form;
     }
 
+    /** After urgent advice the only next step is getting help: no votes to distract. */
+    function closeFeedback() {
+      entries.forEach((entry) => {
+        if (entry.passages) entry.feedbackClosed = true;
+      });
+      save();
+      ui.log.querySelectorAll(".cdw-feedback").forEach((group) => group.remove());
+    }
+
     /** Posts a vote; true once the server kept it. An urgent reply it sends is shown. */
     async function sendFeedback(entry, vote) {
       try {
@@ -1386,7 +1399,10 @@
         const messages = answer && Array.isArray(answer.messages) ? answer.messages : [];
         messages.forEach((message) => {
           const kind = safetyKind(message);
-          if (kind && typeof message.text === "string") reveal(addEntry({ from: "bot", text: message.text, kind }));
+          if (!kind || typeof message.text !== "string") return;
+          closeFeedback();
+          removeQuickReplies();
+          reveal(addEntry({ from: "bot", text: message.text, kind }));
         });
         return Boolean(answer && answer.recorded === true);
       } catch (error) {

@@ -55,7 +55,8 @@ def test_keyboard_only_vote_and_what_was_missing(page, stack):
     sender = widget.stored("sender")
     up, down = votes(widget)
     expect(up).to_have_attribute("aria-pressed", "false")
-    expect(widget.last_bot_message().get_by_role("group", name="Was this answer helpful?")).to_be_visible()
+    group = widget.last_bot_message().get_by_role("group", name="Was this answer helpful?")
+    expect(group).to_be_visible()
 
     expect(widget.input).to_be_focused()
     focus_by_keyboard(page, widget, "This answer helped")
@@ -125,14 +126,26 @@ def test_only_answers_from_the_article_get_votes(page, stack):
     expect(widget.page.locator(".cdw-feedback")).to_have_count(0)
 
 
+def test_an_emergency_written_as_what_was_missing_gets_the_urgent_reply(page, stack):
+    widget = asked(page, stack)
+    votes(widget)[1].click()
+    field = widget.last_bot_message().get_by_label("What was missing? (optional)")
+    field.fill("my face is swelling and I can't breathe")
+    widget.last_bot_message().get_by_role("button", name="Send").click()
+    expect(page.locator(".cdw-msg--urgent")).to_be_visible()
+    # After urgent advice the only next step is getting help: no votes, no buttons.
+    expect(widget.log.get_by_role("button")).to_have_count(0)
+    expect(widget.input).to_be_focused()
+    page.reload()
+    expect(Widget(page).log.get_by_role("button")).to_have_count(0)
+
+
 def test_a_vote_that_could_not_be_sent_says_so_and_stays_unpressed(page, stack):
     widget = asked(page, stack)
     page.route(FEEDBACK, lambda route: route.fulfill(status=500, body="{}"))
     up, _ = votes(widget)
     up.click()
-    expect(widget.last_bot_message().get_by_role("status")).to_contain_text(
-        "could not be sent"
-    )
+    expect(widget.last_bot_message().get_by_role("status")).to_contain_text("could not be sent")
     expect(up).to_have_attribute("aria-pressed", "false")
 
 
