@@ -1312,7 +1312,9 @@
         if (rating === "down") {
           const missing = renderMissing(entry, group, status, down);
           group.append(missing);
-          missing.querySelector("textarea").focus();
+          // The whole question with its Send and Skip in view, not only the field.
+          missing.querySelector("textarea").focus({ preventScroll: true });
+          missing.scrollIntoView({ block: "nearest" });
         }
       };
       up.addEventListener("click", () => choose("up"));

@@ -75,6 +75,7 @@ def test_keyboard_only_vote_and_what_was_missing(page, stack):
     expect(up).to_have_attribute("aria-pressed", "false")
     missing = widget.last_bot_message().get_by_label("What was missing? (optional)")
     expect(missing).to_be_focused()
+    expect(widget.last_bot_message().get_by_role("button", name="Skip")).to_be_in_viewport()
     page.keyboard.type("Whether decaf is fine")
     expect(widget.last_bot_message().locator(".cdw-missing-count")).to_have_text(
         "21 / 500 characters"
