@@ -34,6 +34,7 @@ from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
 from channels.feedback import passages_of
 from channels.limits import RateLimiter
@@ -351,7 +352,11 @@ class GuardedRestInput(RestInput):
             engine = conversation_engine(request.app)
             if engine is None:
                 return error(503, "Conversations are not kept in a database here.")
-            answers = await asyncio.to_thread(served_answers, engine, conversation_id(sender))
+            try:
+                answers = await asyncio.to_thread(served_answers, engine, conversation_id(sender))
+            except SQLAlchemyError as failure:
+                logger.error("rest.feedback.failure error=%s", type(failure).__name__)
+                return error(503, "Feedback cannot be stored right now; please try again.")
             if answers is None:
                 return error(404, "There is no conversation with this sender.")
             if not was_served(answers, vote.passages):
@@ -366,9 +371,15 @@ class GuardedRestInput(RestInput):
                 vote.comment,
                 red_flag=urgent is not None,
             )
-            await asyncio.to_thread(record, engine, stored)
-            logger.info("rest.feedback.recorded rating=%s", vote.rating)
             messages = [urgent.as_rest_message(sender)] if urgent is not None else []
+            try:
+                await asyncio.to_thread(record, engine, stored)
+            except SQLAlchemyError as failure:
+                logger.error("rest.feedback.failure error=%s", type(failure).__name__)
+                if messages:  # the urgent reply goes out whatever else fails
+                    return response.json({"recorded": False, "messages": messages})
+                return error(503, "Feedback cannot be stored right now; please try again.")
+            logger.info("rest.feedback.recorded rating=%s", vote.rating)
             return response.json({"recorded": True, "messages": messages})
 
         @webhook.route("/webhook", methods=["POST"])

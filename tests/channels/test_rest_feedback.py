@@ -10,7 +10,9 @@ import uuid
 
 import pytest
 import requests
+import sqlalchemy as sa
 
+from runtime.feedback import FEEDBACK
 from runtime.settings import ROOT, VENV_BIN
 from tests.conftest import Patient
 
@@ -172,3 +174,28 @@ def test_the_retention_purge_deletes_old_conversations_feedback(stack):
         )
     assert "Purged" in privacy_command(stack, "purge", "--days", "365")
     assert stored_feedback(stack, old.conversation_id) == []
+
+
+def test_a_store_that_refuses_the_vote_gets_a_503_and_still_the_urgent_reply(stack):
+    patient, reply = answered(stack, "Can I drink coffee before the treatment?")
+    FEEDBACK.metadata.create_all(sa.create_engine(f"sqlite:///{stack.tracker_db}"))
+    trigger = f"refuse_{patient.sender.replace('-', '')}"
+    with sqlite3.connect(stack.tracker_db) as db:
+        db.execute(
+            f"CREATE TRIGGER {trigger} BEFORE INSERT ON feedback "
+            f"WHEN NEW.sender_id = '{patient.conversation_id}' "
+            "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+        )
+    try:
+        passages = reply["custom"]["passages"]
+        response = vote(stack, patient.sender, passages, "up")
+        assert response.status_code == 503 and "try again" in response.json()["error"]
+        emergency = "my face is swelling and I can't breathe"
+        response = vote(stack, patient.sender, passages, "down", comment=emergency)
+        assert response.status_code == 200
+        assert response.json()["recorded"] is False
+        assert response.json()["messages"][0]["custom"] == {"kind": "urgent"}
+    finally:
+        with sqlite3.connect(stack.tracker_db) as db:
+            db.execute(f"DROP TRIGGER {trigger}")
+    assert stored_feedback(stack, patient.conversation_id) == []
