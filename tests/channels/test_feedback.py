@@ -20,6 +20,7 @@ from runtime.feedback import answer_key
 from tests.channels.harness import (
     ARTICLE,
     ChannelApp,
+    expect,
     messenger_batch,
     messenger_event,
     run,
@@ -148,6 +149,16 @@ def test_telegram_vote_on_an_answer_the_chat_was_not_served_is_not_recorded(prov
     assert provider.telegram("answerCallbackQuery") == [{"callback_query_id": "cb-1"}] * 2
 
 
+def test_telegram_vote_without_the_secret_token_is_refused(provider, store):
+    agent = run(
+        telegram_channel(provider),
+        article_answer(),
+        served(store, "tg:4242"),
+        expect(403, telegram_post(button_press(UP), secret="wrong")),
+    )
+    assert agent.messages == [] and votes_in(store) == [] and provider.calls == []
+
+
 # --- Messenger -----------------------------------------------------------------------------
 
 
@@ -203,7 +214,7 @@ def test_messenger_unsigned_vote_is_refused(provider, store):
         facebook_channel(provider),
         article_answer(),
         served(store, "fb:psid-1"),
-        facebook_post(messenger_batch(messenger_vote(UP)), signature="sha256=00"),
+        expect(403, facebook_post(messenger_batch(messenger_vote(UP)), signature="sha256=00")),
     )
     assert agent.messages == [] and votes_in(store) == []
 
