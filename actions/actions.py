@@ -78,13 +78,21 @@ def whole_section_buttons(answer: Answer) -> list[dict[str, str]]:
     ]
 
 
+def served_passages(answer: Answer) -> list[str]:
+    return [passage.id for part in answer.parts for passage in part.passages]
+
+
 def send_answer(
     dispatcher: CollectingDispatcher, answer: Answer, intro: str = ""
 ) -> list[dict[str, Any]]:
     # Every question of the message in one reply, under one disclaimer.
     text = f"{intro}\n\n{answer.text()}" if intro else answer.text()
     buttons = whole_section_buttons(answer)
-    dispatcher.utter_message(text=replies.with_disclaimer(text), buttons=buttons)
+    # The passage ids ride along (stored in the bot event's metadata, not in its text):
+    # the channels offer 👍/👎 on them and reports count what was served.
+    dispatcher.utter_message(
+        text=replies.with_disclaimer(text), buttons=buttons, passages=served_passages(answer)
+    )
     return [SlotSet(CURRENT_SECTION_SLOT, answer.context_section)]
 
 

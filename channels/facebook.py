@@ -10,6 +10,9 @@ Also unlike the built-in: every event of a batch is handled (the built-in stops 
 first), replies are packed into 2,000-character messages, and buttons become quick
 replies (up to 13, titles up to 20 characters) or else numbered options, where a reply
 of "2" picks option 2.
+
+Under an answer from the article, 👍 / 👎 quick replies (channels/feedback.py): choosing
+one records the vote and gets a "thank you"; it is not a message to the bot.
 """
 
 from __future__ import annotations
@@ -36,6 +39,7 @@ from channels.credentials import (
     present,
     required_credential,
 )
+from channels.feedback import feedback_buttons, parse_feedback, passages_of, record_button
 from channels.formatting import (
     CHOOSE_PROMPT,
     MESSENGER_LIMIT,
@@ -45,9 +49,16 @@ from channels.formatting import (
     numbered_options,
     split_text,
 )
-from channels.handover import DEFAULT_RATE_LIMIT, OUTBOUND_TIMEOUT_SECONDS, Handover
+from channels.handover import (
+    DEFAULT_RATE_LIMIT,
+    OUTBOUND_TIMEOUT_SECONDS,
+    Handover,
+    conversation_id,
+)
 from channels.options import OptionMemory
 from channels.signatures import is_valid_hub_signature_256, same_secret
+from content.replies import FEEDBACK_THANKS
+from runtime.rasa_compat import conversation_engine
 
 logger = logging.getLogger(__name__)
 
@@ -127,6 +138,20 @@ def _are_attachments(value: Any) -> bool:
     )
 
 
+def quick_replies_of(buttons: list[dict[str, Any]]) -> list[dict[str, str]]:
+    return [
+        {"content_type": "text", "title": title, "payload": payload}
+        for title, payload in zip(button_titles(buttons), button_payloads(buttons), strict=True)
+    ]
+
+
+def chosen_payload(event: dict[str, Any]) -> str | None:
+    """The payload of a quick reply or a postback button the patient chose, if any."""
+    message, postback = event.get("message") or {}, event.get("postback") or {}
+    payload = (message.get("quick_reply") or {}).get("payload") or postback.get("payload")
+    return payload if isinstance(payload, str) else None
+
+
 class MessengerBotInParts(MessengerBot):
     """Replies split to Messenger's limit; buttons as quick replies or numbered options."""
 
@@ -157,30 +182,37 @@ class MessengerBotInParts(MessengerBot):
         self.messenger_client.send_action(SenderAction(sender_action).to_dict(), recipient_id)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        for part in split_text(text, MESSENGER_LIMIT):
+        parts = split_text(text, MESSENGER_LIMIT)
+        passages = passages_of(kwargs)
+        for part in parts[:-1] if passages else parts:
             await self._post(recipient_id, FBText(text=part).to_dict())
+        if passages and parts:
+            # An answer from the article: its 👍/👎 go under its last part.
+            votes = quick_replies_of(feedback_buttons(passages))
+            await self._post(recipient_id, {"text": parts[-1], "quick_replies": votes})
 
     async def send_text_with_buttons(
         self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
     ) -> None:
         if not fits_quick_replies(buttons):
-            # Long titles would be cut mid-word by Messenger: number them instead.
+            # Long titles would be cut mid-word by Messenger: number them instead (an
+            # answer's 👍/👎 still come as quick replies under the numbered text).
             self.options.remember(recipient_id, button_payloads(buttons))
             await self.send_text_message(
-                recipient_id, numbered_options(text, button_titles(buttons))
+                recipient_id, numbered_options(text, button_titles(buttons)), **kwargs
             )
             return
         self.options.forget(recipient_id)
+        passages = passages_of(kwargs)
+        votes = feedback_buttons(passages) if passages else []
+        if fits_quick_replies([*buttons, *votes]):
+            buttons = [*buttons, *votes]
         parts = split_text(text, MESSENGER_LIMIT) or [CHOOSE_PROMPT]
         for part in parts[:-1]:
             await self._post(recipient_id, FBText(text=part).to_dict())
-        quick_replies = [
-            {"content_type": "text", "title": title, "payload": payload}
-            for title, payload in zip(
-                button_titles(buttons), button_payloads(buttons), strict=True
-            )
-        ]
-        await self._post(recipient_id, {"text": parts[-1], "quick_replies": quick_replies})
+        await self._post(
+            recipient_id, {"text": parts[-1], "quick_replies": quick_replies_of(buttons)}
+        )
 
     async def send_quick_replies(
         self, recipient_id: str, text: str, quick_replies: list[dict[str, Any]], **kwargs: Any
@@ -197,6 +229,7 @@ class MessengerEventBatch(Messenger):
         on_new_message: Callable[[UserMessage], Awaitable[Any]],
         options: OptionMemory,
         handover: Handover,
+        engine: Any = None,
     ) -> None:
         # Not super().__init__: Rasa's Messenger builds a new MessengerClient (and HTTP
         # session) on the real Graph API URL for every webhook; this one reuses the
@@ -205,6 +238,8 @@ class MessengerEventBatch(Messenger):
         self.on_new_message = on_new_message
         self.options = options
         self.handover = handover
+        # Where 👍/👎 are kept: the tracker store's database (None without one).
+        self.engine = engine
         self.last_message: dict[str, Any] = {}
         self._turns: list[Coroutine[Any, Any, None]] = []
 
@@ -214,7 +249,11 @@ class MessengerEventBatch(Messenger):
         for entry in payload["entry"]:
             for event in entry.get("messaging", []):
                 self.last_message = event
-                if event.get("message"):
+                vote = parse_feedback(chosen_payload(event))
+                if vote is not None:
+                    # Recorded, never handed to Rasa as a message.
+                    self._turns.append(self._record_vote(event["sender"]["id"], *vote))
+                elif event.get("message"):
                     await self.message(event, metadata)
                 elif event.get("postback"):
                     await self.postback(event, metadata)
@@ -225,6 +264,12 @@ class MessengerEventBatch(Messenger):
                 await turn
 
         self.handover.background(in_order())
+
+    async def _record_vote(self, sender_id: str, rating: str, key: str) -> None:
+        conversation = conversation_id(self.handover.prefix, sender_id)
+        if await record_button(self.engine, conversation, rating, key):
+            out_channel = MessengerBotInParts(self.client, self.options)
+            await out_channel.send_text_message(sender_id, FEEDBACK_THANKS)
 
     async def _handle_user_message(
         self, text: str, sender_id: str, metadata: dict[str, Any] | None
@@ -317,7 +362,11 @@ class VerifiedFacebookInput(FacebookInput):
                 return response.text("not a Messenger event batch", status=400)
 
             messenger = MessengerEventBatch(
-                self.messenger_client, on_new_message, self.options, self.handover
+                self.messenger_client,
+                on_new_message,
+                self.options,
+                self.handover,
+                conversation_engine(request.app),
             )
             await messenger.handle(payload, self.get_metadata(request))
             return response.text("success")

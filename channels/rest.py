@@ -12,7 +12,9 @@ Same URL and JSON as Rasa's `rest` channel (POST /webhooks/rest/webhook with
 - per-sender and per-client-IP rate limits answer 429;
 - when the action server is down or slow, the patient gets a polite reply within
   `answer_timeout_seconds`, and the turn still completes (and is stored) in the background;
-- message text is never written to the logs.
+- message text is never written to the logs;
+- POST /webhooks/rest/feedback records the patient's 👍/👎 (and, optionally, what was
+  missing) on an answer the conversation was served (runtime/feedback.py).
 """
 
 from __future__ import annotations
@@ -32,12 +34,16 @@ from rasa.shared.constants import INTENT_MESSAGE_PREFIX
 from sanic import Blueprint, response
 from sanic.request import Request
 from sanic.response import HTTPResponse
+from sqlalchemy.exc import SQLAlchemyError
 
+from channels.feedback import passages_of
 from channels.limits import RateLimiter
 from channels.safety import kind_of_reply, safety_reply, warm_up
+from content.article import load_article
 from content.clinic import load_clinic, retention_days
 from content.replies import too_long_reply, unavailable_reply
 from content.review import load_review
+from runtime.feedback import RATINGS, Feedback, record, served_answers, was_served
 from runtime.privacy import erase
 from runtime.rasa_compat import conversation_engine
 from runtime.settings import RestLimits
@@ -91,6 +97,10 @@ FORGET_WAIT_SECONDS = 25.0
 
 # Built once: it is sent exactly when the server is slow or failing.
 UNAVAILABLE_REPLY = unavailable_reply(load_clinic())
+# "What was missing?" under a 👎: a sentence or two (the widget shows a counter).
+MAX_FEEDBACK_COMMENT_CHARS = 500
+MAX_FEEDBACK_PASSAGES = 20
+PASSAGE_IDS = frozenset(load_article().passages)
 
 
 def clean_text(text: str) -> str:
@@ -103,14 +113,57 @@ def error(status: int, message: str) -> HTTPResponse:
     return response.json({"error": message}, status=status)
 
 
+def parse_vote(request: Request) -> Feedback | HTTPResponse:
+    """The rating, passages and comment of a feedback request (the sender is checked
+    by the channel's own parser); a clear 400 for anything else."""
+    body = json.loads(request.body.decode("utf-8"))  # _parse already checked it
+    rating, passages, comment = body.get("rating"), body.get("passages"), body.get("comment")
+    if rating not in RATINGS:
+        return error(400, '\'rating\' must be "up" or "down".')
+    if (
+        not isinstance(passages, list)
+        or not 0 < len(passages) <= MAX_FEEDBACK_PASSAGES
+        or not all(isinstance(p, str) and p in PASSAGE_IDS for p in passages)
+    ):
+        return error(400, "'passages' must list the passage ids the answer came with.")
+    if comment is not None and not isinstance(comment, str):
+        return error(400, "'comment' must be a string.")
+    comment = clean_text(comment or "")
+    if len(comment) > MAX_FEEDBACK_COMMENT_CHARS:
+        return error(400, f"'comment' is longer than {MAX_FEEDBACK_COMMENT_CHARS} characters.")
+    if comment and rating != "down":
+        return error(400, 'Only a "down" rating takes a comment.')
+    return Feedback("", tuple(passages), str(rating), comment or None)
+
+
 class WholeMessageCollector(CollectingOutputChannel):
     """Keeps each answer in one message: Rasa's collector splits text at every blank
     line, which would detach the disclaimer from the answer it belongs to."""
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
-        kind = kind_of_reply(text)
-        custom = {"kind": kind} if kind else None
+        custom = self._custom(text, kwargs)
         await self._persist_message(self._message(recipient_id, text=text, custom=custom))
+
+    async def send_text_with_buttons(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], **kwargs: Any
+    ) -> None:
+        custom = self._custom(text, kwargs)
+        await self._persist_message(
+            self._message(recipient_id, text=text, buttons=buttons, custom=custom)
+        )
+
+    @staticmethod
+    def _custom(text: str, message: dict[str, Any]) -> dict[str, Any] | None:
+        """What the widget needs beside the text: whether it is a safety reply (its own
+        look) and which passages an answer served (its 👍/👎 name them)."""
+        custom: dict[str, Any] = {}
+        kind = kind_of_reply(text)
+        if kind:
+            custom["kind"] = kind
+        passages = passages_of(message)
+        if passages and not kind:
+            custom["passages"] = passages
+        return custom or None
 
 
 class GuardedRestInput(RestInput):
@@ -282,6 +335,54 @@ class GuardedRestInput(RestInput):
             await asyncio.to_thread(erase, engine, conversation_id(parsed["sender"]))
             logger.info("rest.conversation.forgotten")
             return response.json({"deleted": True})
+
+        @webhook.route("/feedback", methods=["POST"])
+        async def feedback(request: Request) -> HTTPResponse:
+            """👍/👎 on an answer the conversation was served, with what was missing.
+            Kept beside the conversation (runtime/feedback.py), never in its context."""
+            parsed = self._parse(request, needs_message=False)
+            if isinstance(parsed, HTTPResponse):
+                return parsed
+            vote = parse_vote(request)
+            if isinstance(vote, HTTPResponse):
+                return vote
+            sender = parsed["sender"]
+            if not self.ip_limiter.allow(request.remote_addr or request.ip):
+                return error(429, "Too many requests from this address; please wait a moment.")
+            if not self.sender_limiter.allow(sender):
+                return error(429, "Too many messages in this conversation; please wait a moment.")
+            engine = conversation_engine(request.app)
+            if engine is None:
+                return error(503, "Conversations are not kept in a database here.")
+            try:
+                answers = await asyncio.to_thread(served_answers, engine, conversation_id(sender))
+            except SQLAlchemyError as failure:
+                logger.error("rest.feedback.failure error=%s", type(failure).__name__)
+                return error(503, "Feedback cannot be stored right now; please try again.")
+            if answers is None:
+                return error(404, "There is no conversation with this sender.")
+            if not was_served(answers, vote.passages):
+                return error(422, "These passages were not served in this conversation.")
+            # The comment is the patient's own words: an emergency described in it gets
+            # the urgent reply at once, like any message, and is never shown in reports.
+            urgent = safety_reply(vote.comment) if vote.comment else None
+            stored = Feedback(
+                conversation_id(sender),
+                vote.passages,
+                vote.rating,
+                vote.comment,
+                red_flag=urgent is not None,
+            )
+            messages = [urgent.as_rest_message(sender)] if urgent is not None else []
+            try:
+                await asyncio.to_thread(record, engine, stored)
+            except SQLAlchemyError as failure:
+                logger.error("rest.feedback.failure error=%s", type(failure).__name__)
+                if messages:  # the urgent reply goes out whatever else fails
+                    return response.json({"recorded": False, "messages": messages})
+                return error(503, "Feedback cannot be stored right now; please try again.")
+            logger.info("rest.feedback.recorded rating=%s", vote.rating)
+            return response.json({"recorded": True, "messages": messages})
 
         @webhook.route("/webhook", methods=["POST"])
         async def receive(request: Request) -> HTTPResponse:

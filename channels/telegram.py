@@ -11,6 +11,9 @@ Also unlike the built-in: the webhook is registered once when the server has sta
 (not with `asyncio.run` while the blueprint is built, which ties the bot's HTTP session
 to a loop that is then closed), replies are packed into 4,096-character messages instead
 of one per paragraph, and buttons are shown one per row (long questions stay readable).
+
+Under an answer from the article, a row of 👍 / 👎 (channels/feedback.py): pressing one
+records the vote and shows a "thank you" notice; it is not a message to the bot.
 """
 
 from __future__ import annotations
@@ -23,6 +26,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from aiogram.bot.api import TelegramAPIServer
+from aiogram.types import InlineKeyboardButton, InlineKeyboardMarkup
 from rasa.core.channels.channel import InputChannel, UserMessage
 from rasa.core.channels.telegram import TelegramInput, TelegramOutput
 from rasa.shared.constants import INTENT_MESSAGE_PREFIX
@@ -38,6 +42,7 @@ from channels.credentials import (
     present,
     required_credential,
 )
+from channels.feedback import feedback_buttons, parse_feedback, passages_of, record_button
 from channels.formatting import (
     CHOOSE_PROMPT,
     TELEGRAM_LIMIT,
@@ -45,9 +50,16 @@ from channels.formatting import (
     split_text,
     utf16_length,
 )
-from channels.handover import DEFAULT_RATE_LIMIT, OUTBOUND_TIMEOUT_SECONDS, Handover
+from channels.handover import (
+    DEFAULT_RATE_LIMIT,
+    OUTBOUND_TIMEOUT_SECONDS,
+    Handover,
+    conversation_id,
+)
 from channels.options import OptionMemory
 from channels.signatures import same_secret
+from content.replies import FEEDBACK_THANKS
+from runtime.rasa_compat import conversation_engine
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +164,11 @@ class TelegramOutputInParts(TelegramOutput):
             self.server = TelegramAPIServer.from_base(api_base_url)
 
     async def send_text_message(self, recipient_id: str, text: str, **kwargs: Any) -> None:
+        passages = passages_of(kwargs)
+        if passages:
+            # An answer from the article: its 👍/👎 go under it.
+            await self._send_with_votes(recipient_id, text, [], passages)
+            return
         for part in split_text(text, TELEGRAM_LIMIT, utf16_length):
             await self.send_message(recipient_id, part)
 
@@ -164,6 +181,10 @@ class TelegramOutputInParts(TelegramOutput):
         **kwargs: Any,
     ) -> None:
         """The keyboard goes under the last part of a long text."""
+        passages = passages_of(kwargs)
+        if passages:
+            await self._send_with_votes(recipient_id, text, buttons, passages)
+            return
         parts = split_text(text, TELEGRAM_LIMIT, utf16_length) or [CHOOSE_PROMPT]
         for part in parts[:-1]:
             await self.send_message(recipient_id, part)
@@ -171,6 +192,24 @@ class TelegramOutputInParts(TelegramOutput):
         await super().send_text_with_buttons(
             recipient_id, parts[-1], keyboard, button_type=button_type or "vertical"
         )
+
+    async def _send_with_votes(
+        self, recipient_id: str, text: str, buttons: list[dict[str, Any]], passages: list[str]
+    ) -> None:
+        """An answer's buttons one per row, then 👍 and 👎 side by side."""
+        parts = split_text(text, TELEGRAM_LIMIT, utf16_length) or [CHOOSE_PROMPT]
+        for part in parts[:-1]:
+            await self.send_message(recipient_id, part)
+        markup = InlineKeyboardMarkup()
+        for button in self._with_callback_data(recipient_id, buttons) if buttons else []:
+            markup.row(InlineKeyboardButton(button["title"], callback_data=button["payload"]))
+        markup.row(
+            *(
+                InlineKeyboardButton(vote["title"], callback_data=vote["payload"])
+                for vote in feedback_buttons(passages)
+            )
+        )
+        await self.send_message(recipient_id, parts[-1], reply_markup=markup)
 
     def _with_callback_data(
         self, recipient_id: str, buttons: list[dict[str, Any]]
@@ -264,7 +303,11 @@ class VerifiedTelegramInput(TelegramInput):
                 return response.text(f"malformed update: {error}", status=400)
             # Updates the bot does not answer are still acknowledged: Telegram would
             # otherwise deliver them again and again.
-            if incoming is not None:
+            pressed = incoming is not None and incoming.callback_query_id is not None
+            vote = parse_feedback(incoming.text) if incoming and pressed else None
+            if incoming is not None and vote is not None:
+                await self._record_vote(request, out_channel, incoming, *vote)
+            elif incoming is not None:
                 await self._hand_over(on_new_message, request, out_channel, incoming)
             return response.text("success")
 
@@ -320,6 +363,30 @@ class VerifiedTelegramInput(TelegramInput):
                 )
 
         self.handover.background(turns())
+
+    async def _record_vote(
+        self,
+        request: Request,
+        out_channel: TelegramOutputInParts,
+        incoming: Incoming,
+        rating: str,
+        key: str,
+    ) -> None:
+        """A 👍/👎 press: recorded beside the conversation, acknowledged with thanks, and
+        never handed to Rasa (it would read "feedback:up:…" as a question)."""
+        recorded = await record_button(
+            conversation_engine(request.app),
+            conversation_id(self.handover.prefix, str(incoming.chat_id)),
+            rating,
+            key,
+        )
+        assert incoming.callback_query_id is not None
+        try:
+            await out_channel.answer_callback_query(
+                incoming.callback_query_id, text=FEEDBACK_THANKS if recorded else None
+            )
+        except Exception:
+            logger.warning("Could not acknowledge a Telegram button press.", exc_info=True)
 
     def _resolve(self, incoming: Incoming) -> str:
         """A button with an `option:N` reference sends the remembered payload."""

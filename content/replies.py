@@ -121,3 +121,10 @@ def unavailable_reply(clinic: Clinic) -> str:
         f"If this is an emergency, call {clinic.emergency_number} "
         "(or your local emergency number) now."
     )
+
+
+# Feedback on an answer (the 👍/👎 under it): the titles of the messaging channels'
+# buttons (Messenger cuts quick-reply titles at 20 characters) and the thanks.
+FEEDBACK_UP_TITLE = "\N{THUMBS UP SIGN} Helpful"
+FEEDBACK_DOWN_TITLE = "\N{THUMBS DOWN SIGN} Not helpful"
+FEEDBACK_THANKS = "Thank you for your feedback."

@@ -10,7 +10,9 @@ What is read, and from which events (docs/insights.md has the details):
   unless the bot event records their ids in `metadata.passages`);
 - unanswered questions: `user` events with intent `out_of_scope` or `nlu_fallback`, and
   article questions for which the answer action found no passage; redacted, then grouped;
-- feedback and callback requests: the event shapes documented in docs/insights.md;
+- feedback: the `feedback` table beside the events (runtime/feedback.py: the widget's,
+  Telegram's and Messenger's 👍/👎), and the event shapes documented in docs/insights.md;
+- callback requests: the event shapes documented in docs/insights.md;
 - red flags: `user` events with intent `report_emergency` or `report_self_harm`, counted
   per day. Their text is never read into the report.
 """
@@ -28,6 +30,7 @@ from content.article import SECTION_TITLES, Article, Passage, load_article
 from insights.grouping import group_similar
 from insights.redact import redact
 from insights.store import Event
+from runtime.feedback import Feedback
 
 ANSWER_ACTIONS = ("action_answer_from_article", "action_answer_personal_medical")
 # The answer action that replies "out of scope" when the article has no passage.
@@ -38,7 +41,7 @@ FALLBACK_INTENT = "nlu_fallback"  # the "did you mean ...?" menu
 RED_FLAG_INTENTS = ("report_emergency", "report_self_harm")
 # The "did you mean" menu offers urgent help when a red flag is among this many intents.
 URGENT_AMONG = 3
-# Not built yet: the intents and metadata keys the future features are read from.
+# The intents and metadata keys feedback and callbacks may also be recorded under.
 FEEDBACK_INTENT = "feedback"
 CALLBACK_INTENT = "request_callback"
 FEEDBACK_KEY = "feedback"
@@ -157,7 +160,17 @@ class PassageMatcher:
         return whole, single
 
 
-# --- feedback and callbacks (not built yet: read from documented shapes) --------------
+# --- feedback and callbacks ------------------------------------------------------------
+
+
+def feedback_record(vote: Feedback) -> dict[str, Any]:
+    """A vote of the feedback table in the shape the report reads."""
+    return {
+        "rating": vote.rating,
+        PASSAGES_KEY: list(vote.passages),
+        "comment": vote.comment,
+        "red_flag": vote.red_flag,
+    }
 
 
 def feedback_of(event: Event) -> dict[str, Any] | None:
@@ -341,11 +354,14 @@ def summarise(
     since: float,
     until: float,
     article: Article | None = None,
+    feedback: Iterable[Feedback] = (),
 ) -> dict[str, Any]:
-    """The report's figures for the events from `since` to `until` (insights.json)."""
+    """The report's figures for the events and votes from `since` to `until`
+    (insights.json)."""
     article = article or load_article()
     tally = Tally(PassageMatcher(article))
     tally.read(events)
+    tally.feedback.extend(feedback_record(vote) for vote in feedback)
     days = days_between(since, until)
     channels = sorted(tally.senders, key=lambda c: (c not in CHANNELS, c))
     per_day = []

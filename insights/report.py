@@ -16,7 +16,8 @@ from content.clinic import load_clinic, retention_days
 from content.review import REVIEW_FILE, load_review
 from insights.analysis import day_of, summarise
 from insights.html import render
-from insights.store import read_events
+from insights.store import holds_events, read_events
+from runtime.feedback import read_feedback
 
 DEFAULT_DAYS = 30
 JSON_NAME = "insights.json"
@@ -79,7 +80,9 @@ def build(
         raise ValueError("the report covers at least 1 day")
     now = time.time() if now is None else now
     since = now - days * 86400
-    figures = summarise(read_events(engine, since, now), since, now)
+    # The votes live beside the events (runtime/feedback.py), and go with them.
+    votes = read_feedback(engine, since, now) if holds_events(engine) else []
+    figures = summarise(read_events(engine, since, now), since, now, feedback=votes)
     kept = retention()
     return {
         "clinic": load_clinic().name,

@@ -14,6 +14,7 @@ from rasa.core.tracker_store import SQLTrackerStore
 from rasa.core.utils import read_endpoints_from_path
 from rasa.shared.utils.common import class_from_module_path
 
+from runtime.feedback import drop_orphans, erase_feedback
 from runtime.settings import DEFAULT_TRACKER_DB
 
 
@@ -59,6 +60,8 @@ def purge(engine: sa.engine.Engine, days: int) -> int:
         senders = [row[0] for row in connection.execute(stale, {"cutoff": cutoff})]
         for sender in senders:
             connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
+        # The patients' votes and comments go with their conversations.
+        drop_orphans(connection)
     reclaim(engine)
     return len(senders)
 
@@ -69,6 +72,7 @@ def erase(engine: sa.engine.Engine, sender: str) -> int:
         result = connection.execute(
             sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender}
         )
+        erase_feedback(connection, sender)
     reclaim(engine)
     return int(result.rowcount)
 
@@ -96,3 +100,5 @@ def reclaim(engine: sa.engine.Engine) -> None:
             autocommit.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         elif connection.dialect.name == "postgresql":
             autocommit.execute(sa.text("VACUUM events"))
+            if sa.inspect(autocommit).has_table("feedback"):
+                autocommit.execute(sa.text("VACUUM feedback"))

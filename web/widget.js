@@ -20,6 +20,14 @@
  *   data-clinic-phone="+44 …" data-contact-url="https://clinic.example/contact"
  * Never put a guessed number here: a wrong emergency number is worse than none.
  *
+ * Under each answer from the article: 👍 / 👎 (toggle buttons, aria-pressed). One vote per
+ * answer, which the patient may change (the server keeps the latest); 👎 then asks,
+ * optionally, what was missing. They go to POST /webhooks/rest/feedback with the passage
+ * ids the answer came with (its `custom.passages`).
+ *
+ * The footer says when a clinician last reviewed the guide ("Medically reviewed on …",
+ * from /clinic's `reviewed_on`); while the clinic has not given that date it says nothing.
+ *
  * Every message carries a message_id (a UUID). When a message fails, the patient can
  * retry it: the retry sends the same message_id, which the bot answers at most once.
  *
@@ -68,6 +76,13 @@
   const NO_ANSWER_TEXT =
     "Sorry, I don't have an answer for that right now. Please try rephrasing your " +
     "question or contact the clinic directly.";
+  // Feedback on an answer; the comment's limit is the server's (channels/rest.py).
+  const MAX_COMMENT_LENGTH = 500;
+  const MAX_PASSAGES = 20;
+  const FEEDBACK_THANKS = "Thank you for your feedback.";
+  const FEEDBACK_COMMENT_THANKS = "Thank you: the clinic reads what was missing to improve its guide.";
+  const FEEDBACK_FAILED_TEXT = "Sorry, your feedback could not be sent. Please try again in a moment.";
+  const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
   const DELETED_TEXT = "Conversation deleted. Anything you type now starts a new conversation.";
   const DELETE_FAILED_TEXT =
     "Sorry, the conversation could not be deleted right now. It is still here: " +
@@ -278,7 +293,24 @@
     if (!Array.isArray(entries)) return [];
     return entries
       .filter((entry) => entry && ["user", "bot", "notice"].includes(entry.from) && typeof entry.text === "string")
-      .map((entry) => (entry.from === "user" ? checkedUserEntry(entry) : entry));
+      .map((entry) => (entry.from === "user" ? checkedUserEntry(entry) : checkedReply(entry)));
+  }
+
+  /** A stored answer keeps its passages and vote only when they have the shape sent. */
+  function checkedReply(entry) {
+    const checked = { ...entry };
+    const passages = passageIds(entry.passages);
+    if (passages.length) checked.passages = passages;
+    else delete checked.passages;
+    if (!["up", "down"].includes(entry.vote)) delete checked.vote;
+    if (entry.feedbackClosed !== true) delete checked.feedbackClosed;
+    return checked;
+  }
+
+  /** The passage ids an answer came with (REST `custom.passages`), else none. */
+  function passageIds(value) {
+    if (!Array.isArray(value) || value.length > MAX_PASSAGES) return [];
+    return value.filter((id) => typeof id === "string" && /^[a-z0-9_]+\.[a-z0-9_]+$/.test(id));
   }
 
   function checkedUserEntry(entry) {
@@ -330,6 +362,16 @@
   const ICON_RETRY =
     "M17.65 6.35A7.96 7.96 0 0 0 12 4a8 8 0 1 0 7.75 10h-2.08A6 6 0 1 1 12 6c1.66 0 3.14.69 " +
     "4.22 1.78L13 11h7V4l-2.35 2.35z";
+
+  // 👍 / 👎 drawn, not typed: a device without an emoji font would show empty boxes.
+  const ICON_UP =
+    "M1 21h4V9H1v12zm22-11c0-1.1-.9-2-2-2h-6.31l.95-4.57.03-.32c0-.41-.17-.79-.44-1.06L14.17 " +
+    "1 7.59 7.59C7.22 7.95 7 8.45 7 9v10c0 1.1.9 2 2 2h9c.83 0 1.54-.5 1.84-1.22l3.02-7.05c.09" +
+    "-.23.14-.47.14-.73v-2z";
+  const ICON_DOWN =
+    "M15 3H6c-.83 0-1.54.5-1.84 1.22l-3.02 7.05c-.09.23-.14.47-.14.73v2c0 1.1.9 2 2 2h6.31l-.95 " +
+    "4.57-.03.32c0 .41.17.79.44 1.06L9.83 23l6.59-6.59c.36-.36.58-.86.58-1.41V5c0-1.1-.9-2-2-2z" +
+    "m4 0v12h4V3h-4z";
 
   // ---------------------------------------------------------------- rendering bot text
 
@@ -431,6 +473,7 @@
     const webhookUrl = `${config.botUrl}/webhooks/rest/webhook`;
     const clinicUrl = `${config.botUrl}/webhooks/rest/clinic`;
     const forgetUrl = `${config.botUrl}/webhooks/rest/forget`;
+    const feedbackUrl = `${config.botUrl}/webhooks/rest/feedback`;
     // What the intro and the widget's own notices say: the script tag's attributes, then
     // what the bot's /clinic said earlier in this tab (so the next page shows the same
     // intro at once), then its fresh answer (fetched once per page, on first opening).
@@ -459,6 +502,7 @@
     const fullScreenMedia = window.matchMedia(FULL_SCREEN_QUERY);
 
     const ui = buildUi();
+    showReviewDate((storage.get("clinic", null) || {}).reviewed_on);
     renderIntro();
     entries.forEach((entry) => ui.log.append(render(entry)));
     wireEvents();
@@ -530,7 +574,10 @@
         ]
       );
       confirm.hidden = true;
-      const tools = el("div", { className: "cdw-tools" }, [deleteButton, confirm]);
+      // "Medically reviewed on …": empty (and hidden) until the bot gives a real date.
+      const reviewed = el("p", { className: "cdw-reviewed" });
+      reviewed.hidden = true;
+      const tools = el("div", { className: "cdw-tools" }, [deleteButton, confirm, reviewed]);
 
       // The length counter: shown near the limit; the status announces only its changes.
       const counter = el("p", { className: "cdw-counter", id: "cdw-counter" });
@@ -581,6 +628,7 @@
         typing,
         typingSlow,
         deleteButton,
+        reviewed,
         confirm,
         confirmYes,
         confirmNo,
@@ -850,6 +898,20 @@
       return JSON.stringify(safety) !== before;
     }
 
+    /**
+     * "Medically reviewed on 14 March 2025" for a real calendar date; a placeholder, a
+     * missing or a malformed value shows nothing: the widget never vouches for a review
+     * the clinic has not recorded.
+     */
+    function showReviewDate(value) {
+      const date = typeof value === "string" && ISO_DATE.test(value) ? new Date(`${value}T00:00:00Z`) : null;
+      const valid = date && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+      ui.reviewed.hidden = !valid;
+      ui.reviewed.textContent = valid
+        ? `Medically reviewed on ${date.toLocaleDateString("en-GB", { day: "numeric", month: "long", year: "numeric", timeZone: "UTC" })}`
+        : "";
+    }
+
     /** Asks the bot for its safety facts once per page; on failure the fallbacks stay. */
     function loadClinicOnce() {
       if (clinicRequested) return;
@@ -857,8 +919,9 @@
       fetchJson(clinicUrl, { method: "GET" }, CLINIC_TIMEOUT_MS)
         .then((facts) => {
           if (!facts || typeof facts !== "object" || Array.isArray(facts)) return;
-          const { emergency_number, privacy_notice_url, retention_days, phone } = facts;
-          storage.set("clinic", { emergency_number, privacy_notice_url, retention_days, phone });
+          const { emergency_number, privacy_notice_url, retention_days, phone, reviewed_on } = facts;
+          storage.set("clinic", { emergency_number, privacy_notice_url, retention_days, phone, reviewed_on });
+          showReviewDate(reviewed_on);
           // Re-rendering would drop the focus of a keyboard user on the notice's link.
           if (applyClinicFacts(facts)) keepPlace(renderIntro);
         })
@@ -1008,9 +1071,11 @@
         if (!replies.length) add({ from: "notice", text: withEmergency(NO_ANSWER_TEXT) });
         // After urgent advice the only next step is getting help: no "Book online" buttons.
         const urgent = replies.some((reply) => reply.kind);
+        if (urgent) closeFeedback();
         replies.forEach((reply) => {
           const answer = { from: "bot", text: reply.text, buttons: urgent ? [] : reply.buttons };
           if (reply.kind) answer.kind = reply.kind;
+          else if (reply.passages.length) answer.passages = reply.passages;
           const node = add(answer);
           safetyNode = safetyNode || (reply.kind ? node : null);
         });
@@ -1085,7 +1150,8 @@
         if (previous && !buttons.length && !kind && isDisclaimer(text)) {
           previous.text = `${previous.text}\n\n${text}`;
         } else {
-          merged.push({ text, buttons, kind });
+          const passages = kind ? [] : passageIds(reply.custom && reply.custom.passages);
+          merged.push({ text, buttons, kind, passages });
         }
       }
       return merged;
@@ -1202,8 +1268,149 @@
       const message = el("div", { className: "cdw-msg cdw-msg--bot" }, [visuallyHidden("Assistant: ")]);
       const content = renderBotText(entry.text);
       if (content.length) message.append(el("div", { className: "cdw-bubble" }, content));
+      if (entry.passages && entry.passages.length && !entry.feedbackClosed) message.append(renderFeedback(entry));
       if (entry.buttons && entry.buttons.length) message.append(renderQuickReplies(entry.buttons));
       return message;
+    }
+
+    // ------------------------------------------------------------ feedback on an answer
+
+    /**
+     * 👍 / 👎 under an answer from the article. The pressed one says so (aria-pressed);
+     * pressing the other changes the vote. After 👎, an optional "what was missing?".
+     */
+    function renderFeedback(entry) {
+      const button = (rating, label, icon) =>
+        el("button", { type: "button", className: `cdw-vote cdw-vote--${rating}`, "aria-label": label }, [
+          svgIcon(icon),
+        ]);
+      const up = button("up", "This answer helped", ICON_UP);
+      const down = button("down", "This answer did not help", ICON_DOWN);
+      const status = el("p", { className: "cdw-feedback-status", role: "status" });
+      const question = el("span", { className: "cdw-feedback-question", "aria-hidden": "true", text: "Helpful?" });
+      const votes = el("div", { className: "cdw-votes" }, [question, up, down, status]);
+      const group = el("div", { className: "cdw-feedback", role: "group", "aria-label": "Was this answer helpful?" }, [
+        votes,
+      ]);
+      const show = () => {
+        up.setAttribute("aria-pressed", String(entry.vote === "up"));
+        down.setAttribute("aria-pressed", String(entry.vote === "down"));
+      };
+      show();
+      const choose = async (rating) => {
+        if (entry.vote === rating || group.classList.contains("cdw-feedback--busy")) return;
+        group.classList.add("cdw-feedback--busy");
+        const sent = await sendFeedback(entry, { rating });
+        group.classList.remove("cdw-feedback--busy");
+        status.textContent = sent ? FEEDBACK_THANKS : FEEDBACK_FAILED_TEXT;
+        if (!sent) return;
+        entry.vote = rating;
+        save();
+        show();
+        const form = group.querySelector(".cdw-missing");
+        if (form) form.remove();
+        if (rating === "down") {
+          const missing = renderMissing(entry, group, status, down);
+          group.append(missing);
+          // The whole question with its Send and Skip in view, not only the field.
+          missing.querySelector("textarea").focus({ preventScroll: true });
+          missing.scrollIntoView({ block: "nearest" });
+        }
+      };
+      up.addEventListener("click", () => choose("up"));
+      down.addEventListener("click", () => choose("down"));
+      return group;
+    }
+
+    /** "What was missing?": optional, counted to its limit, Send or Skip. */
+    function renderMissing(entry, group, status, downButton) {
+      const id = `cdw-missing-${newUuid()}`;
+      const field = el("textarea", {
+        id,
+        className: "cdw-missing-text",
+        rows: "2",
+        maxlength: String(MAX_COMMENT_LENGTH),
+        "aria-describedby": `${id}-count`,
+      });
+      const count = el("p", { className: "cdw-missing-count", id: `${id}-count` });
+      const updateCount = () => {
+        count.textContent = `${field.value.length} / ${MAX_COMMENT_LENGTH} characters`;
+      };
+      updateCount();
+      field.addEventListener("input", updateCount);
+      const sendButton = el("button", { type: "submit", className: "cdw-missing-send", text: "Send" });
+      const skipButton = el("button", { type: "button", className: "cdw-missing-skip", text: "Skip" });
+      const form = el("form", { className: "cdw-missing", novalidate: "" }, [
+        el("label", { for: id, text: "What was missing? (optional)" }),
+        field,
+        count,
+        el("div", { className: "cdw-missing-actions" }, [sendButton, skipButton]),
+      ]);
+      const close = () => {
+        form.remove();
+        // After an urgent reply the votes are gone: the patient goes on in the chat.
+        if (downButton.isConnected) downButton.focus();
+        else ui.input.focus();
+      };
+      skipButton.addEventListener("click", close);
+      form.addEventListener("keydown", (event) => {
+        if (event.key === "Escape") {
+          event.preventDefault();
+          event.stopPropagation(); // Escape here means "skip", not "close the chat"
+          close();
+        }
+      });
+      form.addEventListener("submit", async (event) => {
+        event.preventDefault(); // the page must never navigate
+        const comment = field.value.trim();
+        if (!comment) return close();
+        sendButton.disabled = true;
+        const sent = await sendFeedback(entry, { rating: "down", comment });
+        sendButton.disabled = false;
+        if (!sent) {
+          status.textContent = FEEDBACK_FAILED_TEXT;
+          return;
+        }
+        status.textContent = FEEDBACK_COMMENT_THANKS;
+        close();
+      });
+      return form;
+    }
+
+    /** After urgent advice the only next step is getting help: no votes to distract. */
+    function closeFeedback() {
+      entries.forEach((entry) => {
+        if (entry.passages) entry.feedbackClosed = true;
+      });
+      save();
+      ui.log.querySelectorAll(".cdw-feedback").forEach((group) => group.remove());
+    }
+
+    /** Posts a vote; true once the server kept it. An urgent reply it sends is shown. */
+    async function sendFeedback(entry, vote) {
+      try {
+        const answer = await fetchJson(
+          feedbackUrl,
+          {
+            method: "POST",
+            headers: { "Content-Type": "application/json" },
+            body: JSON.stringify({ sender, passages: entry.passages, ...vote }),
+          },
+          REQUEST_TIMEOUT_MS
+        );
+        const messages = answer && Array.isArray(answer.messages) ? answer.messages : [];
+        messages.forEach((message) => {
+          const kind = safetyKind(message);
+          if (!kind || typeof message.text !== "string") return;
+          closeFeedback();
+          removeQuickReplies();
+          reveal(addEntry({ from: "bot", text: message.text, kind }));
+        });
+        return Boolean(answer && answer.recorded === true);
+      } catch (error) {
+        reportIfBlocked(error, feedbackUrl);
+        return false;
+      }
     }
 
     function updateUserNode(entry) {

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import sqlite3
 
 import pytest
 import requests
@@ -18,7 +19,7 @@ from rasa.shared.exceptions import RasaException
 
 from channels.formatting import NUMBERED_INTRO, TWILIO_SMS_LIMIT
 from channels.signatures import hub_signature_256, twilio_signature
-from content.replies import DISCLAIMER
+from content.replies import DISCLAIMER, FEEDBACK_THANKS
 from runtime.settings import HOST
 from tests.channels.harness import (
     ARTICLE,
@@ -36,6 +37,7 @@ from tests.channels.harness import (
     telegram_update,
     words,
 )
+from tests.channels.test_telegram import button_press
 from tests.conftest import make_stack
 
 # --- the credentials file ----------------------------------------------------------------------
@@ -84,13 +86,19 @@ def test_credentials_file_fails_when_a_secret_is_unset(monkeypatch):
 
 
 @pytest.fixture(scope="module")
-def channel_server(tmp_path_factory):
+def channel_stack(tmp_path_factory):
     provider = ProviderAPI()
     credentials = tmp_path_factory.mktemp("channel-credentials") / "credentials.yml"
     credentials.write_text(yaml.safe_dump(channels_credentials(provider.url)))
     with make_stack(tmp_path_factory, "channels", RASA_CREDENTIALS=str(credentials)) as stack:
-        yield f"http://{HOST}:{stack.rasa_port}/webhooks", provider
+        yield stack, provider
     provider.close()
+
+
+@pytest.fixture(scope="module")
+def channel_server(channel_stack):
+    stack, provider = channel_stack
+    return f"http://{HOST}:{stack.rasa_port}/webhooks", provider
 
 
 @pytest.mark.server
@@ -176,3 +184,38 @@ def test_real_server_messenger_answers_a_signed_message(channel_server):
     assert ARTICLE.passage("what_is.p1").text in "\n\n".join(texts) and DISCLAIMER in "\n\n".join(
         texts
     )
+
+
+def stored_rows(stack, query: str, conversation_id: str) -> list[tuple]:
+    with sqlite3.connect(stack.tracker_db) as db:
+        return db.execute(query, (conversation_id,)).fetchall()
+
+
+@pytest.mark.server
+def test_real_server_telegram_vote_is_stored_beside_the_conversation_not_in_it(channel_stack):
+    stack, provider = channel_stack
+    url = f"http://{HOST}:{stack.rasa_port}/webhooks/telegram/webhook"
+    headers = {"X-Telegram-Bot-Api-Secret-Token": TELEGRAM_SECRET}
+
+    def send(update: dict) -> requests.Response:
+        return requests.post(url, json=update, headers=headers, timeout=60)
+
+    question = telegram_update("Can I drink coffee before my session?", chat_id=55)
+    response, calls = provider.calls_during(lambda: send(question))
+    assert response.status_code == 200
+    [answer] = [m for m in calls.telegram("sendMessage") if "reply_markup" in m]
+    assert ARTICLE.passage("avoid_before.item2").text in answer["text"]
+    votes = json.loads(answer["reply_markup"])["inline_keyboard"][-1]
+    [down] = [b["callback_data"] for b in votes if b["callback_data"].startswith("feedback:down")]
+
+    events = "SELECT type_name FROM events WHERE sender_id = ?"
+    before = stored_rows(stack, events, "tg:55")
+    response, calls = provider.calls_during(lambda: send(button_press(down, chat_id=55)))
+    assert response.status_code == 200
+    assert calls.telegram("answerCallbackQuery") == [
+        {"callback_query_id": "cb-1", "text": FEEDBACK_THANKS}
+    ]
+    assert calls.telegram("sendMessage") == []
+    feedback = "SELECT passages, rating FROM feedback WHERE sender_id = ?"
+    assert stored_rows(stack, feedback, "tg:55") == [('["avoid_before.item2"]', "down")]
+    assert stored_rows(stack, events, "tg:55") == before

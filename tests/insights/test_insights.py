@@ -15,6 +15,7 @@ import time
 from pathlib import Path
 
 import pytest
+import requests
 import sqlalchemy as sa
 import yaml
 
@@ -349,6 +350,12 @@ HOURS = "When are you open on Saturdays?"
 CONTACT = "Do you have parking? Text me on 07700 900123 or email jane.doe@example.co.uk"
 EMERGENCY = "My lips are swelling and I can't breathe"
 FAQ = ["What is mesotherapy?", "Can I drink coffee before my session?", "and after?"]
+# The FAQ patient's 👍/👎 on its three answers, through the widget's endpoint.
+VOTES = [
+    ("up", None),
+    ("down", "Nothing about decaf, ring me on 07700 900456"),
+    ("down", "my face is swelling and I can't breathe"),  # a red flag: never shown
+]
 
 
 @pytest.fixture(scope="module")
@@ -356,8 +363,12 @@ def conversations(stack):
     """Five patients of the widget: FAQ questions, out-of-scope ones, contact details
     and an emergency."""
     faq, price, other, contact, urgent = (Patient(stack.rest_url) for _ in range(5))
-    for text in FAQ:
-        faq.say(text)
+    feedback_url = stack.rest_url.rsplit("/", 1)[0] + "/feedback"
+    for text, (rating, comment) in zip(FAQ, VOTES, strict=True):
+        [answer] = [m for m in faq.say(text) if (m.get("custom") or {}).get("passages")]
+        vote = {"sender": faq.sender, "passages": answer["custom"]["passages"], "rating": rating}
+        response = requests.post(feedback_url, json={**vote, "comment": comment}, timeout=30)
+        assert response.status_code == 200, response.text
     for text in PRICE:
         price.say(text)
     other.say(HOURS)
@@ -408,6 +419,7 @@ def own_store(stack, conversations, tmp_path) -> Path:
     with sqlite3.connect(copy) as db:
         marks = ",".join("?" * len(ours))
         db.execute(f"DELETE FROM events WHERE sender_id NOT IN ({marks})", ours)
+        db.execute(f"DELETE FROM feedback WHERE sender_id NOT IN ({marks})", ours)
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
         yaml.safe_dump({"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(copy)}})
@@ -460,8 +472,19 @@ def test_the_report_of_a_real_conversation_store(conversations, own_store, tmp_p
     for text in ("07700 900123", "jane.doe@example.co.uk", "lips are swelling"):
         assert text not in page and text not in json.dumps(report)
     assert redacted in page
+    # Feedback: per section, and what was missing under the passage with the most 👎,
+    # redacted; the comment describing an emergency is never shown.
+    feedback = report["feedback"]
+    assert (feedback["total"], feedback["up"], feedback["down"]) == (3, 1, 2)
+    per_section = {s["section"]: (s["up"], s["down"]) for s in feedback["per_section"]}
+    assert per_section == {"what_is": (1, 0), "avoid_before": (0, 1), "aftercare": (0, 1)}
+    worst = {p["passage"]: p["missing"] for p in feedback["most_down_passages"]}
+    assert worst["avoid_before.item2"] == ["Nothing about decaf, ring me on [phone]"]
+    assert "Nothing about decaf, ring me on [phone]" in page
+    for text in ("07700 900456", "face is swelling"):
+        assert text not in page and text not in json.dumps(report)
     # Not built yet, and said so; the article's review is unknown until filled in.
-    assert "No feedback recorded yet." in page and "None recorded." in page
+    assert "No feedback recorded yet." not in page and "None recorded." in page
     assert report["medical_review"]["status"] == "unknown"
     assert "medical review is unknown" in page
     assert (out / "insights.html").stat().st_mode & 0o077 == 0

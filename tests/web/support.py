@@ -8,6 +8,7 @@ import re
 import sqlite3
 import time
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Page, Route, expect
 
 from runtime.settings import ROOT
@@ -137,6 +138,24 @@ def serve_web_folder_as(page: Page, origin: str, script_attributes: str = "") ->
         route.fulfill(status=200, content_type=types[name.rsplit(".", 1)[-1]], body=body)
 
     page.route(f"{origin}/**", handle)
+
+
+AXE = Axe()
+# What issue 13 asks of every state of the widget: no violation of these impacts.
+BLOCKING_IMPACTS = ("serious", "critical")
+
+
+def axe_violations(page: Page, skip: tuple[str, ...] = ()) -> list[str]:
+    """axe-core's serious and critical violations on the page, one line each (rule, impact,
+    the elements), for an assertion message that says what to fix; `skip` names rules
+    not to run."""
+    rules = {rule: {"enabled": False} for rule in skip}
+    results = AXE.run(page, options={"resultTypes": ["violations"], "rules": rules})
+    return [
+        f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']]} {v['help']}"
+        for v in results.response["violations"]
+        if v.get("impact") in BLOCKING_IMPACTS
+    ]
 
 
 CONTRAST_SCRIPT = """
