@@ -10,6 +10,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
+from actions.callback import end_callback_request
 from content import replies
 from content.article import Section
 from content.clinic import load_clinic
@@ -127,7 +128,13 @@ class ActionAnswerPersonalMedical(Action):
             PERSONAL_MEDICAL_INTENT, latest_entities(tracker), text=latest_text(tracker)
         )
         assert answer is not None  # personal questions always fall back to a passage
-        return send_answer(dispatcher, answer, intro=replies.PERSONAL_MEDICAL_INTRO)
+        events = send_answer(dispatcher, answer, intro=replies.PERSONAL_MEDICAL_INTRO)
+        # "Am I suitable?" is a conversation with a clinician: one tap away.
+        dispatcher.utter_message(
+            text=replies.CONSULTATION_OFFER,
+            buttons=[replies.callback_offer_button(replies.CONSULTATION_BUTTON)],
+        )
+        return events
 
 
 class ActionGiveUrgentCareAdvice(Action):
@@ -138,7 +145,7 @@ class ActionGiveUrgentCareAdvice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=replies.urgent_care_advice(CLINIC))
-        return []
+        return end_callback_request(tracker)
 
 
 class ActionGiveCrisisSupport(Action):
@@ -149,7 +156,7 @@ class ActionGiveCrisisSupport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=replies.crisis_support(CLINIC))
-        return []
+        return end_callback_request(tracker)
 
 
 class ActionExplainOutOfScope(Action):
@@ -171,7 +178,9 @@ class ActionShareClinicContact(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         now = datetime.now(timezone.utc)
-        dispatcher.utter_message(text=replies.clinic_contact(CLINIC, now))
+        dispatcher.utter_message(
+            text=replies.clinic_contact(CLINIC, now), buttons=[replies.callback_offer_button()]
+        )
         return []
 
 

@@ -204,6 +204,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
             )
         check()
         super().__init__(*args, dialect=dialect, **kwargs)
+        ensure_outbox(self.engine)
         url = self.engine.url
         self.engine.dispose()
         # One event loop uses the pool, so it rarely holds more than one connection;
@@ -214,7 +215,6 @@ class SQLiteTrackerStore(SQLTrackerStore):
         )
         sa.event.listen(self.engine, "connect", _sqlite_settings)
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
-        ensure_outbox(self.engine)
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool

@@ -60,15 +60,16 @@ class Patient:
         # How the REST channel stores the conversation (channels/rest.py).
         self.conversation_id = f"web:{self.sender}"
 
-    def say(self, message: str) -> list:
-        response = requests.post(
-            self.url, json={"sender": self.sender, "message": message}, timeout=30
-        )
+    def say(self, message: str, payload: bool = False) -> list:
+        body: dict[str, object] = {"sender": self.sender, "message": message}
+        if payload:  # a press of one of the widget's buttons
+            body["payload"] = True
+        response = requests.post(self.url, json=body, timeout=30)
         response.raise_for_status()
         return response.json()
 
-    def text(self, message: str) -> str:
-        return "\n".join(m.get("text", "") for m in self.say(message))
+    def text(self, message: str, payload: bool = False) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(message, payload))
 
 
 @pytest.fixture

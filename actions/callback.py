@@ -1,0 +1,195 @@
+"""The callback request form: asking, checking each answer, and recording the request.
+
+The checks and wording are in content/callback.py and content/replies.py. Recording is an
+event: the `callback_request` slot carries the request, and the tracker store writes it to
+the callback outbox in the same transaction as the conversation (runtime/outbox.py), so a
+patient is only told "passed to the clinic" once the request is stored.
+"""
+
+from __future__ import annotations
+
+import uuid
+from datetime import datetime, timezone
+from typing import Any
+
+from rasa_sdk import Action, FormValidationAction, Tracker
+from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.executor import CollectingDispatcher
+from rasa_sdk.types import DomainDict
+
+from content import callback, replies
+from content.clinic import load_clinic
+
+FORM = "callback_form"
+NAME, CONTACT, TIME, CONSENT = (
+    "callback_name",
+    "callback_contact",
+    "callback_time",
+    "callback_consent",
+)
+REQUEST_SLOT = "callback_request"
+FORM_SLOTS = (NAME, CONTACT, TIME, CONSENT)
+
+CLINIC = load_clinic()
+
+
+def forget_form_answers() -> list[EventType]:
+    """The form's answers leave the conversation's state once they are used or dropped."""
+    return [SlotSet(slot, None) for slot in FORM_SLOTS]
+
+
+def end_callback_request(tracker: Tracker) -> list[EventType]:
+    """For replies that end a callback request under way (a red flag mid-form): the rules
+    stop the form, this drops what it had asked, so a later request starts afresh."""
+    if not any(tracker.get_slot(slot) is not None for slot in FORM_SLOTS):
+        return []
+    return forget_form_answers()
+
+
+class ActionAskCallbackName(Action):
+    """The form's first question, with the booking link for those who would rather book."""
+
+    def name(self) -> str:
+        return "action_ask_callback_name"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=replies.ask_callback_name(CLINIC))
+        return []
+
+
+class ActionAskCallbackContact(Action):
+    def name(self) -> str:
+        return "action_ask_callback_contact"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=replies.ASK_CALLBACK_CONTACT)
+        return []
+
+
+class ActionAskCallbackTime(Action):
+    def name(self) -> str:
+        return "action_ask_callback_time"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        dispatcher.utter_message(text=replies.ASK_CALLBACK_TIME)
+        return []
+
+
+class ActionAskCallbackConsent(Action):
+    def name(self) -> str:
+        return "action_ask_callback_consent"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        contact = str(tracker.get_slot(CONTACT) or "")
+        dispatcher.utter_message(
+            text=replies.ask_callback_consent(contact), buttons=replies.YES_NO_BUTTONS
+        )
+        return []
+
+
+def _checked(check: callback.Check, slot: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:
+    if check.problem is not None:
+        dispatcher.utter_message(text=check.problem)
+    return {slot: check.value}
+
+
+class ValidateCallbackForm(FormValidationAction):
+    def name(self) -> str:
+        return "validate_callback_form"
+
+    def validate_callback_name(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _checked(callback.check_name(str(value or "")), NAME, dispatcher)
+
+    def validate_callback_contact(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _checked(callback.check_contact(str(value or "")), CONTACT, dispatcher)
+
+    def validate_callback_time(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        return _checked(callback.check_time(str(value or "")), TIME, dispatcher)
+
+    def validate_callback_consent(
+        self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> dict[str, Any]:
+        consent = callback.consent_of(str(value or ""))
+        if consent is None:
+            dispatcher.utter_message(text=callback.CONSENT_UNCLEAR)
+            return {CONSENT: None}
+        return {CONSENT: "yes" if consent else "no"}
+
+
+class ActionSubmitCallback(Action):
+    """Records the request when the patient agreed to be contacted; otherwise keeps nothing."""
+
+    def name(self) -> str:
+        return "action_submit_callback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if tracker.get_slot(CONSENT) != "yes":
+            dispatcher.utter_message(text=replies.CALLBACK_NO_CONSENT)
+            return forget_form_answers()
+        now = datetime.now(timezone.utc)
+        contact = str(tracker.get_slot(CONTACT))
+        request = {
+            # The idempotency key: the outbox stores it once, the e-mail's Message-ID is
+            # made from it, so a retried delivery is recognisably the same request.
+            "id": uuid.uuid4().hex,
+            "name": tracker.get_slot(NAME),
+            "contact": contact,
+            "contact_kind": callback.contact_kind(contact),
+            "preferred_time": tracker.get_slot(TIME),
+            "requested_at": now.isoformat(timespec="seconds"),
+        }
+        dispatcher.utter_message(text=replies.callback_confirmation(CLINIC, now))
+        # Set, then cleared: the store writes the request from the first event, and the
+        # conversation's state does not keep it.
+        return [
+            SlotSet(REQUEST_SLOT, request),
+            SlotSet(REQUEST_SLOT, None),
+            *forget_form_answers(),
+        ]
+
+
+def _form_just_stopped(tracker: Tracker) -> bool:
+    """Whether a form was deactivated since the patient's last message."""
+    for event in reversed(tracker.events):
+        if event.get("event") == "user":
+            return False
+        if event.get("event") == "active_loop" and event.get("name") is None:
+            return True
+    return False
+
+
+class ActionCancelCallback(Action):
+    def name(self) -> str:
+        return "action_cancel_callback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        if not _form_just_stopped(tracker):
+            text = replies.NOTHING_TO_CANCEL
+        elif (
+            tracker.get_slot(TIME) is not None
+            # "no" to the consent question may read as "cancel": either way, nothing is kept
+            and callback.consent_of(str(tracker.latest_message.get("text") or "")) is False
+        ):
+            text = replies.CALLBACK_NO_CONSENT
+        else:
+            text = replies.CALLBACK_CANCELLED
+        dispatcher.utter_message(text=text)
+        return forget_form_answers()
