@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 from rasa_sdk import Action, FormValidationAction, Tracker
-from rasa_sdk.events import EventType, SlotSet
+from rasa_sdk.events import ActiveLoop, EventType, SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
@@ -105,6 +105,16 @@ class ValidateCallbackForm(FormValidationAction):
     def name(self) -> str:
         return "validate_callback_form"
 
+    async def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
+    ) -> list[EventType]:
+        # Cancelling at any step: the form ends (Rasa reads ActiveLoop(None) from the
+        # validation action as "done") with nothing kept, and action_submit_callback,
+        # finding no answer to the consent question, says the request was stopped.
+        if callback.is_cancel(str(tracker.latest_message.get("text") or "")):
+            return [*forget_form_answers(), SlotSet("requested_slot", None), ActiveLoop(None)]
+        return await super().run(dispatcher, tracker, domain)
+
     def validate_callback_name(
         self, value: Any, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> dict[str, Any]:
@@ -139,8 +149,11 @@ class ActionSubmitCallback(Action):
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if tracker.get_slot(CONSENT) != "yes":
-            dispatcher.utter_message(text=replies.CALLBACK_NO_CONSENT)
+        consent = tracker.get_slot(CONSENT)
+        if consent != "yes":
+            # None: the patient cancelled before the consent question was answered.
+            no_consent = replies.CALLBACK_NO_CONSENT
+            dispatcher.utter_message(text=no_consent if consent else replies.CALLBACK_CANCELLED)
             return forget_form_answers()
         now = datetime.now(timezone.utc)
         contact = str(tracker.get_slot(CONTACT))
@@ -164,32 +177,14 @@ class ActionSubmitCallback(Action):
         ]
 
 
-def _form_just_stopped(tracker: Tracker) -> bool:
-    """Whether a form was deactivated since the patient's last message."""
-    for event in reversed(tracker.events):
-        if event.get("event") == "user":
-            return False
-        if event.get("event") == "active_loop" and event.get("name") is None:
-            return True
-    return False
-
-
 class ActionCancelCallback(Action):
+    """ "Cancel" with no callback request under way (the form handles its own)."""
+
     def name(self) -> str:
         return "action_cancel_callback"
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        if not _form_just_stopped(tracker):
-            text = replies.NOTHING_TO_CANCEL
-        elif (
-            tracker.get_slot(TIME) is not None
-            # "no" to the consent question may read as "cancel": either way, nothing is kept
-            and callback.consent_of(str(tracker.latest_message.get("text") or "")) is False
-        ):
-            text = replies.CALLBACK_NO_CONSENT
-        else:
-            text = replies.CALLBACK_CANCELLED
-        dispatcher.utter_message(text=text)
+        dispatcher.utter_message(text=replies.NOTHING_TO_CANCEL)
         return forget_form_answers()

@@ -141,6 +141,24 @@ def consent_of(text: str) -> bool | None:
     return None
 
 
+# Stopping the request, said in the form's place of an answer. Matched on the words, not
+# left to the intent classifier alone: a name it has never seen ("Zed Quill") can look
+# to it like "quit", and a name must never end the request.
+_CANCEL = re.compile(
+    r"^(?:(?:no,? |ok,? |actually,? |please )?(?:cancel|stop|quit|exit|abort|never ?mind|"
+    r"forget (?:it|that|this|the (?:call ?back|request))|scrap (?:it|that)|drop it)"
+    r"(?: (?:it|this|that|please|the (?:call ?back|request)|asking))*[.!]*"
+    r"|i(?:'ve| have)? changed my mind.*"
+    r"|i (?:don't|do not) want (?:a|the|to be) ?(?:call ?back|called|contacted).*)$"
+)
+
+
+def is_cancel(text: str) -> bool:
+    """Whether the patient is stopping the callback request."""
+    words = " ".join(text.strip().lower().replace("\u2019", "'").split())
+    return bool(_CANCEL.match(words))
+
+
 CONSENT_UNCLEAR = "Please answer yes or no: may the clinic contact you about this request?"
 
 

@@ -90,6 +90,20 @@ def test_the_patient_can_cancel_at_any_step(stack, patient, word):
     assert "mesotherapy" in patient.text("What is mesotherapy?").lower()
 
 
+@pytest.mark.parametrize("name", ["Zed Quill", "Stopford", "Nevin Mindel"])
+def test_a_name_is_a_name_even_when_it_sounds_like_stopping(patient, name):
+    patient.say("I want to request a callback")
+    assert "phone number or e-mail address" in patient.text(name)
+
+
+def test_no_to_the_consent_question_keeps_nothing_even_after_a_first_unclear_answer(
+    stack, patient
+):
+    fill_in(patient, consent="perhaps")
+    assert patient.text("no") == replies.CALLBACK_NO_CONSENT
+    assert requests_of(stack, patient.conversation_id) == []
+
+
 def test_an_invalid_contact_is_explained_and_asked_again(patient):
     patient.say("I want to request a callback")
     patient.say("Ana Lima")

@@ -152,3 +152,33 @@ def test_a_clear_no_is_refusal(answer):
 @pytest.mark.parametrize("answer", ["maybe", "what for?", "yes no", "", "call me later"])
 def test_anything_else_is_asked_again_never_taken_as_consent(answer):
     assert callback.consent_of(answer) is None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "cancel",
+        "Stop",
+        "never mind",
+        "nevermind",
+        "Never mind.",
+        "forget it",
+        "quit",
+        "no, stop",
+        "cancel the callback",
+        "stop asking",
+        "I changed my mind",
+        "i don't want a callback anymore",
+        "I don\u2019t want to be contacted",
+    ],
+)
+def test_cancelling_is_recognised_by_its_words(text):
+    assert callback.is_cancel(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Zed Quill", "Stopford", "Cancelo", "Quinn Exeter", "no", "weekday mornings", "stop@x.com"],
+)
+def test_names_and_answers_never_read_as_cancelling(text):
+    assert not callback.is_cancel(text)
