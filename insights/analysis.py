@@ -10,7 +10,8 @@ What is read, and from which events (docs/insights.md has the details):
   unless the bot event records their ids in `metadata.passages`);
 - unanswered questions: `user` events with intent `out_of_scope` or `nlu_fallback`, and
   article questions for which the answer action found no passage; redacted, then grouped;
-- feedback and callback requests: the event shapes documented in docs/insights.md;
+- feedback: the event shapes documented in docs/insights.md (callback requests are read
+  from their outbox table by insights/report.py, not from the events);
 - red flags: `user` events with intent `report_emergency` or `report_self_harm`, counted
   per day. Their text is never read into the report.
 """
@@ -38,11 +39,9 @@ FALLBACK_INTENT = "nlu_fallback"  # the "did you mean ...?" menu
 RED_FLAG_INTENTS = ("report_emergency", "report_self_harm")
 # The "did you mean" menu offers urgent help when a red flag is among this many intents.
 URGENT_AMONG = 3
-# Not built yet: the intents and metadata keys the future features are read from.
+# Not built yet: the intent and metadata key the feedback feature is read from.
 FEEDBACK_INTENT = "feedback"
-CALLBACK_INTENT = "request_callback"
 FEEDBACK_KEY = "feedback"
-CALLBACK_KEY = "callback"
 PASSAGES_KEY = "passages"
 
 CHANNELS: dict[str, str] = {
@@ -157,7 +156,7 @@ class PassageMatcher:
         return whole, single
 
 
-# --- feedback and callbacks (not built yet: read from documented shapes) --------------
+# --- feedback (not built yet: read from documented shapes) ---------------------------
 
 
 def feedback_of(event: Event) -> dict[str, Any] | None:
@@ -188,15 +187,6 @@ def feedback_of(event: Event) -> dict[str, Any] | None:
 def rating_of(feedback: dict[str, Any]) -> str | None:
     value = feedback.get("rating")
     return RATINGS.get(value.strip().lower()) if isinstance(value, str) else None
-
-
-def callback_of(event: Event) -> dict[str, Any] | None:
-    for holder in (event.metadata, event.parse_data.get("metadata")):
-        if isinstance(holder, dict) and isinstance(holder.get(CALLBACK_KEY), dict):
-            return dict(holder[CALLBACK_KEY])
-    if event.type_name == "user" and event.intent_name == CALLBACK_INTENT:
-        return {"state": "requested"}
-    return None
 
 
 # --- the figures -----------------------------------------------------------------------
@@ -230,7 +220,6 @@ class Tally:
     withheld: int = 0
     red_flags: Counter[tuple[str, str]] = field(default_factory=Counter)  # (day, intent)
     feedback: list[dict[str, Any]] = field(default_factory=list)
-    callbacks: dict[str, str] = field(default_factory=dict)
     first: float | None = None
     last: float | None = None
 
@@ -273,9 +262,6 @@ class Tally:
             if feedback is not None:
                 feedback.setdefault("_section", section)
                 self.feedback.append(feedback)
-            callback = callback_of(event) if kind in ("user", "bot") else None
-            if callback is not None:
-                self._callback(sender, callback)
         if answer is not None:
             self._close(answer)
 
@@ -319,12 +305,6 @@ class Tally:
             and not is_payload(question.text)
         ):
             self.unanswered.append(("no_passage", shown_text(question.text)))
-
-    def _callback(self, sender: str, callback: dict[str, Any]) -> None:
-        key = str(callback.get("id") or sender)
-        state = str(callback.get("state") or "requested")
-        if callback.get("id") or key not in self.callbacks or state != "requested":
-            self.callbacks[key] = state
 
 
 def section_title(section_id: str) -> str:
@@ -398,11 +378,6 @@ def summarise(
                 }
                 for day in days
             ],
-        },
-        "callbacks": {
-            "recorded": bool(tally.callbacks),
-            "total": len(tally.callbacks),
-            "by_state": dict(Counter(tally.callbacks.values()).most_common()),
         },
     }
 

@@ -16,7 +16,8 @@ from content.clinic import load_clinic, retention_days
 from content.review import REVIEW_FILE, load_review
 from insights.analysis import day_of, summarise
 from insights.html import render
-from insights.store import read_events
+from insights.store import holds_events, read_events
+from runtime.outbox import delivery_states
 
 DEFAULT_DAYS = 30
 JSON_NAME = "insights.json"
@@ -80,6 +81,12 @@ def build(
     now = time.time() if now is None else now
     since = now - days * 86400
     figures = summarise(read_events(engine, since, now), since, now)
+    # Counts by delivery state from the outbox (runtime/outbox.py): never a name or number.
+    callbacks = (
+        delivery_states(engine, since, now)
+        if holds_events(engine)
+        else {"recorded": False, "total": 0, "by_state": {}, "retrying": 0}
+    )
     kept = retention()
     return {
         "clinic": load_clinic().name,
@@ -96,6 +103,7 @@ def build(
         "store": engine.dialect.name,
         "retention": kept,
         **figures,
+        "callbacks": callbacks,
         "medical_review": medical_review(dt.date.fromisoformat(day_of(now)), review_file),
     }
 
