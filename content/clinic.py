@@ -114,9 +114,11 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
         ),
         hours=parse_hours(data.get("time_zone"), data.get("opening_hours")),
         callback_mail=parse_mail(mail),
+        # Without the section, callback requests could never leave the outbox.
         mail_placeholders=tuple(
             f"callback_mail.{key}" for key in MAIL_KEYS if PLACEHOLDER_MARK in str(mail.get(key))
-        ),
+        )
+        or (() if mail else ("callback_mail",)),
     )
 
 
