@@ -84,12 +84,19 @@ def deliver_with(engine: Engine) -> int:
     return 0 if deliverer is None else deliverer.deliver_due()
 
 
-def schedule(endpoints: str, every_hours: float, deliver_every_seconds: float = 20.0) -> int:
+def schedule(
+    endpoints: str,
+    every_hours: float,
+    deliver_every_seconds: float = 20.0,
+    stopping: threading.Event | None = None,
+) -> int:
+    """Runs until SIGTERM/SIGINT, or until `stopping` is set (when the caller owns it)."""
     if not every_hours > 0 or not deliver_every_seconds > 0:
         raise SystemExit("--every-hours and --deliver-every-seconds must be more than 0")
-    stopping = threading.Event()
-    signal.signal(signal.SIGTERM, lambda *_: stopping.set())
-    signal.signal(signal.SIGINT, lambda *_: stopping.set())
+    if stopping is None:
+        stopping = threading.Event()
+        signal.signal(signal.SIGTERM, lambda *_: stopping.set())
+        signal.signal(signal.SIGINT, lambda *_: stopping.set())
     days = retention_days()
     # Event names and counts only (runtime/mailer.py never logs a patient's details).
     logging.basicConfig(level=logging.INFO, format="%(message)s")
