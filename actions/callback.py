@@ -20,14 +20,12 @@ from rasa_sdk.types import DomainDict
 from content import callback, replies
 from content.clinic import load_clinic
 
-FORM = "callback_form"
 NAME, CONTACT, TIME, CONSENT = (
     "callback_name",
     "callback_contact",
     "callback_time",
     "callback_consent",
 )
-REQUEST_SLOT = "callback_request"
 FORM_SLOTS = (NAME, CONTACT, TIME, CONSENT)
 
 CLINIC = load_clinic()
@@ -171,8 +169,8 @@ class ActionSubmitCallback(Action):
         # Set, then cleared: the store writes the request from the first event, and the
         # conversation's state does not keep it.
         return [
-            SlotSet(REQUEST_SLOT, request),
-            SlotSet(REQUEST_SLOT, None),
+            SlotSet(callback.REQUEST_SLOT, request),
+            SlotSet(callback.REQUEST_SLOT, None),
             *forget_form_answers(),
         ]
 

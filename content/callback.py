@@ -21,6 +21,9 @@ MAX_TIME_CHARS = 200
 
 PHONE = "phone"
 EMAIL = "email"
+# The slot that carries a submitted request from the action server to the tracker store,
+# which writes it to the outbox (actions/callback.py, runtime/outbox.py).
+REQUEST_SLOT = "callback_request"
 
 # A permissive international number: an optional +, then digits with the spaces, dots,
 # dashes, slashes and brackets people type; 7 to 15 digits (E.164's maximum).

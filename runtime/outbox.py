@@ -20,15 +20,13 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from content.callback import check_contact, check_name, check_time, contact_kind
+from content.callback import REQUEST_SLOT, check_contact, check_name, check_time, contact_kind
 
 logger = logging.getLogger(__name__)
 
 TABLE = "callback_outbox"
 PENDING = "pending"
 DELIVERED = "delivered"
-# The slot the form's submit action sets with the request (actions/callback.py).
-REQUEST_SLOT = "callback_request"
 
 metadata = sa.MetaData()
 outbox = sa.Table(
