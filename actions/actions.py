@@ -10,8 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.callback import end_callback_request
-from content import replies
+from actions.callback import end_callback_request, forget_form_answers
+from content import callback, replies
 from content.article import Section
 from content.clinic import load_clinic
 from content.replies import INTENT_QUESTIONS
@@ -220,3 +220,23 @@ class ActionClarifyQuestion(Action):
         intro = replies.CLARIFY_URGENT_INTRO if urgent else replies.CLARIFY_INTRO
         dispatcher.utter_message(text=intro, buttons=buttons)
         return []
+
+
+class ActionCancelCallback(Action):
+    """ "Cancel" with no callback request under way (the form handles its own).
+
+    The classifier also says `cancel` for short words it has never seen (a name, a typo):
+    only the words of cancelling get "nothing to cancel", anything else the honest
+    out-of-scope reply with suggestions."""
+
+    def name(self) -> str:
+        return "action_cancel_callback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if callback.is_cancel(latest_text(tracker)):
+            dispatcher.utter_message(text=replies.NOTHING_TO_CANCEL)
+        else:
+            send_out_of_scope(dispatcher)
+        return forget_form_answers()

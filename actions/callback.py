@@ -173,16 +173,3 @@ class ActionSubmitCallback(Action):
             SlotSet(callback.REQUEST_SLOT, None),
             *forget_form_answers(),
         ]
-
-
-class ActionCancelCallback(Action):
-    """ "Cancel" with no callback request under way (the form handles its own)."""
-
-    def name(self) -> str:
-        return "action_cancel_callback"
-
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=replies.NOTHING_TO_CANCEL)
-        return forget_form_answers()

@@ -7,11 +7,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.actions import (
     ActionAnswerFromArticle,
     ActionAnswerPersonalMedical,
+    ActionCancelCallback,
     ActionClarifyQuestion,
     ActionExplainOutOfScope,
     ActionGiveUrgentCareAdvice,
     ActionShareClinicContact,
 )
+from content import replies
 from content.article import load_article
 from content.clinic import load_clinic
 from content.replies import DISCLAIMER
@@ -251,3 +253,12 @@ def test_personal_medical_question_reads_the_words_too():
     text = messages[0]["text"]
     assert "Please ask a qualified healthcare professional" in text
     assert ARTICLE.passage("suitability.allergies_and_sensitivities").text in text
+
+
+def test_cancel_with_nothing_under_way_says_so_only_for_the_words_of_cancelling():
+    messages, _ = run(ActionCancelCallback(), tracker("cancel", text="never mind"))
+    assert messages[0]["text"] == replies.NOTHING_TO_CANCEL
+    # A word the classifier has never seen may read as "cancel": it is out of scope.
+    messages, _ = run(ActionCancelCallback(), tracker("cancel", text="Zed Quill"))
+    assert messages[0]["text"] == replies.out_of_scope(load_clinic())
+    assert messages[0]["buttons"]
