@@ -10,7 +10,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from content import replies
+from actions.callback import end_callback_request, forget_form_answers
+from content import callback, replies
 from content.article import Section
 from content.clinic import load_clinic
 from content.replies import INTENT_QUESTIONS
@@ -135,7 +136,13 @@ class ActionAnswerPersonalMedical(Action):
             PERSONAL_MEDICAL_INTENT, latest_entities(tracker), text=latest_text(tracker)
         )
         assert answer is not None  # personal questions always fall back to a passage
-        return send_answer(dispatcher, answer, intro=replies.PERSONAL_MEDICAL_INTRO)
+        events = send_answer(dispatcher, answer, intro=replies.PERSONAL_MEDICAL_INTRO)
+        # "Am I suitable?" is a conversation with a clinician: one tap away.
+        dispatcher.utter_message(
+            text=replies.CONSULTATION_OFFER,
+            buttons=[replies.callback_offer_button(replies.CONSULTATION_BUTTON)],
+        )
+        return events
 
 
 class ActionGiveUrgentCareAdvice(Action):
@@ -146,7 +153,7 @@ class ActionGiveUrgentCareAdvice(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=replies.urgent_care_advice(CLINIC))
-        return []
+        return end_callback_request(tracker)
 
 
 class ActionGiveCrisisSupport(Action):
@@ -157,7 +164,7 @@ class ActionGiveCrisisSupport(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         dispatcher.utter_message(text=replies.crisis_support(CLINIC))
-        return []
+        return end_callback_request(tracker)
 
 
 class ActionExplainOutOfScope(Action):
@@ -179,7 +186,9 @@ class ActionShareClinicContact(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
         now = datetime.now(timezone.utc)
-        dispatcher.utter_message(text=replies.clinic_contact(CLINIC, now))
+        dispatcher.utter_message(
+            text=replies.clinic_contact(CLINIC, now), buttons=[replies.callback_offer_button()]
+        )
         return []
 
 
@@ -224,3 +233,23 @@ class ActionClarifyQuestion(Action):
         intro = replies.CLARIFY_URGENT_INTRO if urgent else replies.CLARIFY_INTRO
         dispatcher.utter_message(text=intro, buttons=buttons)
         return []
+
+
+class ActionCancelCallback(Action):
+    """ "Cancel" with no callback request under way (the form handles its own).
+
+    The classifier also says `cancel` for short words it has never seen (a name, a typo):
+    only the words of cancelling get "nothing to cancel", anything else the honest
+    out-of-scope reply with suggestions."""
+
+    def name(self) -> str:
+        return "action_cancel_callback"
+
+    def run(
+        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
+    ) -> list[dict[str, Any]]:
+        if callback.is_cancel(latest_text(tracker)):
+            dispatcher.utter_message(text=replies.NOTHING_TO_CANCEL)
+        else:
+            send_out_of_scope(dispatcher)
+        return forget_form_answers()

@@ -35,6 +35,21 @@ class CrisisLine:
 
 
 @dataclass(frozen=True)
+class CallbackMail:
+    """Where callback requests are e-mailed (SMTP). The login is not here: it comes from
+    the environment (runtime/settings.py, SmtpCredentials)."""
+
+    host: str
+    port: int
+    starttls: bool
+    sender: str
+    recipient: str
+
+
+MAIL_KEYS = ("host", "sender", "recipient")
+
+
+@dataclass(frozen=True)
 class Clinic:
     name: str
     phone: str
@@ -44,6 +59,9 @@ class Clinic:
     privacy_notice_url: str = "[PLACEHOLDER: privacy notice URL]"
     crisis_lines: tuple[CrisisLine, ...] = ()
     hours: OpeningHours | None = None  # None until the clinic gives its hours
+    # None until the clinic gives its SMTP settings: requests wait in the outbox.
+    callback_mail: CallbackMail | None = None
+    mail_placeholders: tuple[str, ...] = ()
 
     @property
     def contact_lines(self) -> str:
@@ -60,7 +78,9 @@ class Clinic:
             values[f"crisis_lines[{index}]"] = f"{line.region} {line.contact}"
         if self.hours is None:
             values["opening_hours"] = PLACEHOLDER_MARK
-        return [key for key, value in values.items() if PLACEHOLDER_MARK in value]
+        return [key for key, value in values.items() if PLACEHOLDER_MARK in value] + list(
+            self.mail_placeholders
+        )
 
 
 @lru_cache(maxsize=1)
@@ -79,6 +99,10 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
         )
     ):
         missing.append("crisis_lines (a list of {region, contact})")
+    mail = data.get("callback_mail") or {}
+    if not isinstance(mail, dict):
+        missing.append("callback_mail (host, port, starttls, sender, recipient)")
+        mail = {}
     if missing:
         raise ValueError(
             f"{path} lacks {missing}: fill them in or keep the [PLACEHOLDER: ...] markers"
@@ -89,6 +113,36 @@ def load_clinic(path: Path = CLINIC_FILE) -> Clinic:
             CrisisLine(str(line["region"]).strip(), str(line["contact"]).strip()) for line in lines
         ),
         hours=parse_hours(data.get("time_zone"), data.get("opening_hours")),
+        callback_mail=parse_mail(mail),
+        # Without the section, callback requests could never leave the outbox.
+        mail_placeholders=tuple(
+            f"callback_mail.{key}" for key in MAIL_KEYS if PLACEHOLDER_MARK in str(mail.get(key))
+        )
+        or (() if mail else ("callback_mail",)),
+    )
+
+
+def parse_mail(mail: dict) -> CallbackMail | None:
+    """clinic.yml's `callback_mail`, or None while any of it is a placeholder (or absent)."""
+    if not mail or any(PLACEHOLDER_MARK in str(mail.get(key)) for key in MAIL_KEYS):
+        return None
+    port, starttls = mail.get("port", 587), mail.get("starttls", True)
+    problems = [f"callback_mail.{key} is missing" for key in MAIL_KEYS if not mail.get(key)]
+    if not isinstance(port, int) or isinstance(port, bool) or not 0 < port < 65536:
+        problems.append("callback_mail.port must be a port number")
+    if not isinstance(starttls, bool):
+        problems.append("callback_mail.starttls must be true or false")
+    for key in ("sender", "recipient"):
+        if "@" not in str(mail.get(key)) or any(c in str(mail.get(key)) for c in "\r\n,;<> "):
+            problems.append(f"callback_mail.{key} must be one e-mail address")
+    if problems:
+        raise ValueError("clinic.yml: " + "; ".join(problems))
+    return CallbackMail(
+        host=str(mail["host"]).strip(),
+        port=port,
+        starttls=starttls,
+        sender=str(mail["sender"]).strip(),
+        recipient=str(mail["recipient"]).strip(),
     )
 
 

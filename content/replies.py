@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from content.callback import when_the_clinic_calls
 from content.clinic import Clinic
 
 DISCLAIMER = (
@@ -58,6 +59,7 @@ INTENT_QUESTIONS: dict[str, str] = {
     "ask_hair_loss": "Does it help hair loss?",
     "ask_return_to_work": "Can I go back to work after?",
     "ask_contact": "How do I contact the clinic?",
+    "request_callback": "Ask the clinic to call me back",
     "report_emergency": "It's happening now: I need urgent help",
     "report_self_harm": "I'm thinking of harming myself: I need support now",
 }
@@ -72,7 +74,67 @@ def clinic_contact(clinic: Clinic, now: datetime | None = None) -> str:
     text = f"You can contact {clinic.name} directly:\n{clinic.contact_lines}"
     if clinic.hours is not None and now is not None:
         text += f"\n\n{clinic.hours.status(now)}"
-    return text
+    return f"{text}\n\n{CALLBACK_OFFER}"
+
+
+# The offer of a callback request: a button that starts the form (data/callback_rules.yml).
+CALLBACK_PAYLOAD = "/request_callback"
+CALLBACK_OFFER = "Would you like the clinic to call you back? I can take your request."
+CALLBACK_BUTTON = "Ask the clinic to call me back"
+CONSULTATION_OFFER = (
+    "Whether mesotherapy suits you is best answered in a conversation with a clinician: "
+    "I can ask the clinic to call you for a consultation."
+)
+CONSULTATION_BUTTON = "Request a consultation callback"
+
+
+def callback_offer_button(title: str = CALLBACK_BUTTON) -> dict[str, str]:
+    return {"title": title, "payload": CALLBACK_PAYLOAD}
+
+
+def ask_callback_name(clinic: Clinic) -> str:
+    return (
+        f"I can ask {clinic.name} to call you back. (You can also book online: "
+        f"{clinic.booking_url})\n\nWhat name should the clinic ask for? "
+        'You can say "cancel" at any time to stop.'
+    )
+
+
+ASK_CALLBACK_CONTACT = (
+    "Thank you. What phone number or e-mail address should the clinic use? For a phone "
+    "number, please include the country code if you are abroad (e.g. +44 20 7946 0958)."
+)
+ASK_CALLBACK_TIME = "When would suit you best for the call? For example: weekday mornings."
+
+
+def ask_callback_consent(contact: str) -> str:
+    # Consent in plain words, naming exactly what will be used and what for.
+    return f"May the clinic contact you at {contact} about this request? Please answer yes or no."
+
+
+YES_NO_BUTTONS = [{"title": "Yes", "payload": "yes"}, {"title": "No", "payload": "no"}]
+
+
+def callback_confirmation(clinic: Clinic, now: datetime) -> str:
+    return (
+        f"Thank you, your request has been passed to {clinic.name}. They will contact you "
+        f"{when_the_clinic_calls(clinic.hours, now)}.\n\n"
+        f"If anything gets worse or you need help urgently, call {clinic.emergency_number} "
+        "(or your local emergency number)."
+    )
+
+
+CALLBACK_NO_CONSENT = (
+    "No problem: I haven't kept your details, and the clinic won't contact you. "
+    "You can still call or book online whenever you like."
+)
+CALLBACK_CANCELLED = (
+    "OK, I've stopped the callback request and kept none of its details. "
+    "Is there anything about mesotherapy I can help with?"
+)
+NOTHING_TO_CANCEL = (
+    "There's nothing to cancel. Is there anything about mesotherapy I can help with?"
+)
 
 
 def urgent_care_advice(clinic: Clinic) -> str:

@@ -12,7 +12,7 @@ What is read, and from which events (docs/insights.md has the details):
   article questions for which the answer action found no passage; redacted, then grouped;
 - feedback: the `feedback` table beside the events (runtime/feedback.py: the widget's,
   Telegram's and Messenger's 👍/👎), and the event shapes documented in docs/insights.md;
-- callback requests: the event shapes documented in docs/insights.md;
+- callback requests: their outbox table, read by insights/report.py (runtime/outbox.py);
 - red flags: `user` events with intent `report_emergency` or `report_self_harm`, counted
   per day. Their text is never read into the report.
 """
@@ -41,11 +41,9 @@ FALLBACK_INTENT = "nlu_fallback"  # the "did you mean ...?" menu
 RED_FLAG_INTENTS = ("report_emergency", "report_self_harm")
 # The "did you mean" menu offers urgent help when a red flag is among this many intents.
 URGENT_AMONG = 3
-# The intents and metadata keys feedback and callbacks may also be recorded under.
+# The intent and metadata keys feedback may also be recorded under (docs/insights.md).
 FEEDBACK_INTENT = "feedback"
-CALLBACK_INTENT = "request_callback"
 FEEDBACK_KEY = "feedback"
-CALLBACK_KEY = "callback"
 PASSAGES_KEY = "passages"
 
 CHANNELS: dict[str, str] = {
@@ -160,7 +158,7 @@ class PassageMatcher:
         return whole, single
 
 
-# --- feedback and callbacks ------------------------------------------------------------
+# --- feedback ------------------------------------------------------------------------
 
 
 def feedback_record(vote: Feedback) -> dict[str, Any]:
@@ -203,15 +201,6 @@ def rating_of(feedback: dict[str, Any]) -> str | None:
     return RATINGS.get(value.strip().lower()) if isinstance(value, str) else None
 
 
-def callback_of(event: Event) -> dict[str, Any] | None:
-    for holder in (event.metadata, event.parse_data.get("metadata")):
-        if isinstance(holder, dict) and isinstance(holder.get(CALLBACK_KEY), dict):
-            return dict(holder[CALLBACK_KEY])
-    if event.type_name == "user" and event.intent_name == CALLBACK_INTENT:
-        return {"state": "requested"}
-    return None
-
-
 # --- the figures -----------------------------------------------------------------------
 
 
@@ -243,7 +232,6 @@ class Tally:
     withheld: int = 0
     red_flags: Counter[tuple[str, str]] = field(default_factory=Counter)  # (day, intent)
     feedback: list[dict[str, Any]] = field(default_factory=list)
-    callbacks: dict[str, str] = field(default_factory=dict)
     first: float | None = None
     last: float | None = None
 
@@ -286,9 +274,6 @@ class Tally:
             if feedback is not None:
                 feedback.setdefault("_section", section)
                 self.feedback.append(feedback)
-            callback = callback_of(event) if kind in ("user", "bot") else None
-            if callback is not None:
-                self._callback(sender, callback)
         if answer is not None:
             self._close(answer)
 
@@ -332,12 +317,6 @@ class Tally:
             and not is_payload(question.text)
         ):
             self.unanswered.append(("no_passage", shown_text(question.text)))
-
-    def _callback(self, sender: str, callback: dict[str, Any]) -> None:
-        key = str(callback.get("id") or sender)
-        state = str(callback.get("state") or "requested")
-        if callback.get("id") or key not in self.callbacks or state != "requested":
-            self.callbacks[key] = state
 
 
 def section_title(section_id: str) -> str:
@@ -414,11 +393,6 @@ def summarise(
                 }
                 for day in days
             ],
-        },
-        "callbacks": {
-            "recorded": bool(tally.callbacks),
-            "total": len(tally.callbacks),
-            "by_state": dict(Counter(tally.callbacks.values()).most_common()),
         },
     }
 

@@ -309,8 +309,19 @@ def _callbacks(report: dict[str, Any]) -> str:
     c = report["callbacks"]
     if not c["recorded"]:
         return "<p>None recorded.</p>"
-    return f"<p><b>{c['total']}</b> callback requests.</p>" + _table(
-        ["Delivery state", "Requests"], list(c["by_state"].items()), 1
+    note = ""
+    if c.get("retrying"):
+        note = (
+            f'<p class="warning"><b>{c["retrying"]}</b> pending request(s) could not be '
+            "e-mailed yet and are being retried: check the SMTP settings (clinic.yml "
+            "callback_mail) and the mail server.</p>"
+        )
+    return (
+        f"<p><b>{c['total']}</b> callback requests (with the patient's consent), by delivery "
+        "state: <i>pending</i> waits in the outbox to be e-mailed, <i>delivered</i> was "
+        "accepted by the clinic's mail server.</p>"
+        + _table(["Delivery state", "Requests"], list(c["by_state"].items()), 1)
+        + note
     )
 
 

@@ -18,6 +18,7 @@ from insights.analysis import day_of, summarise
 from insights.html import render
 from insights.store import holds_events, read_events
 from runtime.feedback import read_feedback
+from runtime.outbox import delivery_states
 
 DEFAULT_DAYS = 30
 JSON_NAME = "insights.json"
@@ -83,6 +84,12 @@ def build(
     # The votes live beside the events (runtime/feedback.py), and go with them.
     votes = read_feedback(engine, since, now) if holds_events(engine) else []
     figures = summarise(read_events(engine, since, now), since, now, feedback=votes)
+    # Counts by delivery state from the outbox (runtime/outbox.py): never a name or number.
+    callbacks = (
+        delivery_states(engine, since, now)
+        if holds_events(engine)
+        else {"recorded": False, "total": 0, "by_state": {}, "retrying": 0}
+    )
     kept = retention()
     return {
         "clinic": load_clinic().name,
@@ -99,6 +106,7 @@ def build(
         "store": engine.dialect.name,
         "retention": kept,
         **figures,
+        "callbacks": callbacks,
         "medical_review": medical_review(dt.date.fromisoformat(day_of(now)), review_file),
     }
 

@@ -1,7 +1,9 @@
 """Retention and erasure of conversations in the tracker store (SQLite or PostgreSQL).
 
 Both work on the tracker store that an endpoints file names, with the same ${VARS} the
-servers use; scripts/privacy.py is their command line.
+servers use; scripts/privacy.py is their command line. A conversation's callback
+requests (runtime/outbox.py, same database) go with it: they hold the patient's name and
+phone or e-mail.
 """
 
 from __future__ import annotations
@@ -15,6 +17,8 @@ from rasa.core.utils import read_endpoints_from_path
 from rasa.shared.utils.common import class_from_module_path
 
 from runtime.feedback import drop_orphans, erase_feedback
+from runtime.outbox import TABLE as OUTBOX_TABLE
+from runtime.outbox import erase_sender, purge_older_than
 from runtime.settings import DEFAULT_TRACKER_DB
 
 
@@ -60,6 +64,9 @@ def purge(engine: sa.engine.Engine, days: int) -> int:
         senders = [row[0] for row in connection.execute(stale, {"cutoff": cutoff})]
         for sender in senders:
             connection.execute(sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender})
+            erase_sender(connection, sender)
+        # A request outlives neither the retention nor its conversation.
+        purge_older_than(connection, cutoff)
         # The patients' votes and comments go with their conversations.
         drop_orphans(connection)
     reclaim(engine)
@@ -73,6 +80,7 @@ def erase(engine: sa.engine.Engine, sender: str) -> int:
             sa.text("DELETE FROM events WHERE sender_id = :s"), {"s": sender}
         )
         erase_feedback(connection, sender)
+        erase_sender(connection, sender)
     reclaim(engine)
     return int(result.rowcount)
 
@@ -100,5 +108,7 @@ def reclaim(engine: sa.engine.Engine) -> None:
             autocommit.execute(sa.text("PRAGMA wal_checkpoint(TRUNCATE)"))
         elif connection.dialect.name == "postgresql":
             autocommit.execute(sa.text("VACUUM events"))
-            if sa.inspect(autocommit).has_table("feedback"):
+            if sa.inspect(connection).has_table("feedback"):
                 autocommit.execute(sa.text("VACUUM feedback"))
+            if sa.inspect(connection).has_table(OUTBOX_TABLE):
+                autocommit.execute(sa.text(f"VACUUM {OUTBOX_TABLE}"))

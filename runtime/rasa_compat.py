@@ -23,7 +23,12 @@ The overrides:
   and event format and changes only that: a connection pool, and a save that starts
   after the events the same tracker was loaded (or last saved) with. That is right only
   while this process is the conversation's only writer: the default profile runs one
-  Rasa process, and the prod profile keeps Rasa's `type: SQL` on PostgreSQL.
+  Rasa process, and the prod profile keeps Rasa's own save on PostgreSQL.
+* The callback outbox: both tracker stores of the project (`SQLiteTrackerStore`, and
+  `OutboxSQLTrackerStore`, Rasa's `type: SQL` for PostgreSQL in the prod profile) write
+  the callback requests of a turn's new events (runtime/outbox.py) in the session that
+  saves those events, through the same `_additional_events`: the request and the turn
+  that recorded it are committed together or not at all.
 """
 
 from __future__ import annotations
@@ -41,6 +46,8 @@ from jsonschema import ValidationError, validators
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
+
+from runtime.outbox import enqueue, ensure_outbox, requests_in
 
 RASA_VERSION = "3.6.21"
 ACTION_SERVER_TIMEOUT_SECONDS = 20
@@ -158,6 +165,31 @@ def _sqlite_settings(connection: Any, _record: Any) -> None:
         cursor.close()
 
 
+def _with_callbacks(
+    session: sa.orm.Session, tracker: DialogueStateTracker, new_events: Iterator
+) -> Iterator:
+    """The new events, after queueing the callback requests among them in the session."""
+    events = list(new_events)
+    for request in requests_in(events):
+        enqueue(session.connection(), tracker.sender_id, request)
+    return iter(events)
+
+
+class OutboxSQLTrackerStore(SQLTrackerStore):
+    """Rasa's SQL tracker store (`type: runtime.rasa_compat.OutboxSQLTrackerStore` with the
+    keys of `type: SQL`, endpoints.prod.yml) plus the callback outbox."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        check()
+        super().__init__(*args, **kwargs)
+        ensure_outbox(self.engine)
+
+    def _additional_events(
+        self, session: sa.orm.Session, tracker: DialogueStateTracker
+    ) -> Iterator:
+        return _with_callbacks(session, tracker, super()._additional_events(session, tracker))
+
+
 class SQLiteTrackerStore(SQLTrackerStore):
     """`type: runtime.rasa_compat.SQLiteTrackerStore` in endpoints.yml, with `db:` the
     SQLite file, as for Rasa's `type: SQL` with `dialect: sqlite`."""
@@ -172,6 +204,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
             )
         check()
         super().__init__(*args, dialect=dialect, **kwargs)
+        ensure_outbox(self.engine)
         url = self.engine.url
         self.engine.dispose()
         # One event loop uses the pool, so it rarely holds more than one connection;
@@ -200,5 +233,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
     ) -> Iterator:
         stored = getattr(tracker, _STORED_EVENTS, None)
         if stored is None:
-            return super()._additional_events(session, tracker)
-        return itertools.islice(tracker.events, stored, len(tracker.events))
+            new_events = super()._additional_events(session, tracker)
+        else:
+            new_events = itertools.islice(tracker.events, stored, len(tracker.events))
+        return _with_callbacks(session, tracker, new_events)

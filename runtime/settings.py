@@ -66,15 +66,34 @@ RASA_ENV: dict[str, str] = {
 }
 
 
-# Secrets that only the Rasa server needs (its tracker store, lock store and HTTP API):
-# never passed to the action server, which has no use for them.
+# Secrets that only the Rasa server (its tracker store, lock store and HTTP API) and the
+# background process (the SMTP login of the callback deliverer) need: never passed to
+# the action server, which has no use for them.
 SECRET_VARIABLES = (
     "RASA_JWT_SECRET",
     "TRACKER_DB_PASSWORD",
     "LOCK_STORE_PASSWORD",
     "PGPASSWORD",
     "REDIS_PASSWORD",
+    "SMTP_USERNAME",
+    "SMTP_PASSWORD",
 )
+
+
+@dataclass(frozen=True)
+class SmtpCredentials:
+    """The login of the SMTP server that callback requests go through (clinic.yml names
+    the server). Empty: the server takes mail without a login."""
+
+    username: str = ""
+    password: str = ""
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> SmtpCredentials:
+        return cls(env.get("SMTP_USERNAME", ""), env.get("SMTP_PASSWORD", ""))
+
+    def __repr__(self) -> str:
+        return f"SmtpCredentials(username={'set' if self.username else 'unset'})"
 
 
 @dataclass(frozen=True)

@@ -60,15 +60,16 @@ class Patient:
         # How the REST channel stores the conversation (channels/rest.py).
         self.conversation_id = f"web:{self.sender}"
 
-    def say(self, message: str) -> list:
-        response = requests.post(
-            self.url, json={"sender": self.sender, "message": message}, timeout=30
-        )
+    def say(self, message: str, payload: bool = False) -> list:
+        body: dict[str, object] = {"sender": self.sender, "message": message}
+        if payload:  # a press of one of the widget's buttons
+            body["payload"] = True
+        response = requests.post(self.url, json=body, timeout=30)
         response.raise_for_status()
         return response.json()
 
-    def text(self, message: str) -> str:
-        return "\n".join(m.get("text", "") for m in self.say(message))
+    def text(self, message: str, payload: bool = False) -> str:
+        return "\n".join(m.get("text", "") for m in self.say(message, payload))
 
 
 @pytest.fixture
@@ -89,3 +90,53 @@ def chromium():
         )
         yield browser
         browser.close()
+
+
+class MailBox:
+    """What a real SMTP server (aiosmtpd, in this process) received."""
+
+    def __init__(self) -> None:
+        self.envelopes: list = []
+        # Set to an SMTP reply such as "451 4.3.0 try again later" to refuse every message.
+        self.refuse_with: str | None = None
+
+    async def handle_DATA(self, server, session, envelope) -> str:
+        if self.refuse_with:
+            return self.refuse_with
+        self.envelopes.append(envelope)
+        return "250 OK"
+
+    @property
+    def messages(self) -> list:
+        from email import message_from_bytes, policy
+
+        return [message_from_bytes(e.content, policy=policy.default) for e in self.envelopes]
+
+
+class SmtpServer:
+    """A real SMTP server on a fixed loopback port that a test can stop and start again."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.mailbox = MailBox()
+        self.controller = None
+
+    def start(self) -> SmtpServer:
+        # Imported here: only the callback tests need it (requirements.lock pins it).
+        from aiosmtpd.controller import Controller
+
+        self.controller = Controller(self.mailbox, hostname="127.0.0.1", port=self.port)
+        self.controller.start()
+        return self
+
+    def stop(self) -> None:
+        if self.controller is not None:
+            self.controller.stop()
+            self.controller = None
+
+
+@pytest.fixture
+def smtp_server():
+    server = SmtpServer().start()
+    yield server
+    server.stop()

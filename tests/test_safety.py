@@ -502,18 +502,24 @@ def test_typed_slash_text_is_text_and_only_buttons_send_payloads(stack):
         body = {"sender": sender, "message": message, **extra}
         return requests.post(stack.rest_url, json=body, timeout=30).json()
 
-    def parsed_intent(sender):
+    def parsed(sender):
         [user] = [data for kind, data in stored_events(stack, f"web:{sender}") if kind == "user"]
-        return user["parse_data"]["intent"]
+        return user["parse_data"]
+
+    def parsed_intent(sender):
+        return parsed(sender)["intent"]
 
     button, typed = str(uuid.uuid4()), str(uuid.uuid4())
     assert (
         ARTICLE.passage("what_is.p1").text in say(button, "/ask_what_is", payload=True)[0]["text"]
     )
     say(typed, "/ask_what_is")
-    # A payload is taken as given (confidence 1); typed text goes through NLU.
+    # A payload is taken as given (confidence 1, nothing else ranked); typed text goes
+    # through NLU, which ranks every intent (its top confidence may round to 1.0 too).
     assert parsed_intent(button) == {"name": "ask_what_is", "confidence": 1.0}
-    assert parsed_intent(typed)["confidence"] < 1.0
+    assert len(parsed(button)["intent_ranking"]) == 1
+    assert parsed_intent(typed) != parsed_intent(button)
+    assert len(parsed(typed)["intent_ranking"]) > 1
     typed_emergency = say(str(uuid.uuid4()), "/report_emergency")
     # No urgent reply (an article answer may still name its passages in `custom`).
     assert not any((m.get("custom") or {}).get("kind") for m in typed_emergency)

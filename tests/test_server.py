@@ -74,9 +74,11 @@ def test_booking_gets_the_clinic_contact_from_the_config_file(patient):
 
 
 def test_personal_medication_question_is_referred_to_a_professional(patient):
-    text = patient.text("I'm on blood thinners, can I still do it?")
-    assert "Please ask a qualified healthcare professional" in text
-    assert text.endswith(DISCLAIMER)
+    answer, offer = patient.say("I'm on blood thinners, can I still do it?")
+    assert "Please ask a qualified healthcare professional" in answer["text"]
+    assert answer["text"].endswith(DISCLAIMER)
+    # Then the offer of a consultation callback (tests/test_callback.py).
+    assert offer["buttons"][0]["payload"] == "/request_callback"
 
 
 def test_gibberish_never_gets_an_article_section(patient):

@@ -7,11 +7,13 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.actions import (
     ActionAnswerFromArticle,
     ActionAnswerPersonalMedical,
+    ActionCancelCallback,
     ActionClarifyQuestion,
     ActionExplainOutOfScope,
     ActionGiveUrgentCareAdvice,
     ActionShareClinicContact,
 )
+from content import replies
 from content.article import load_article
 from content.clinic import load_clinic
 from content.replies import DISCLAIMER
@@ -265,3 +267,12 @@ def test_a_possible_crisis_is_offered_first_as_crisis_support():
     payloads = [b["payload"] for b in messages[0]["buttons"]]
     assert payloads[0] == "/report_self_harm"
     assert "/ask_hair_loss" in payloads[1]
+
+
+def test_cancel_with_nothing_under_way_says_so_only_for_the_words_of_cancelling():
+    messages, _ = run(ActionCancelCallback(), tracker("cancel", text="never mind"))
+    assert messages[0]["text"] == replies.NOTHING_TO_CANCEL
+    # A word the classifier has never seen may read as "cancel": it is out of scope.
+    messages, _ = run(ActionCancelCallback(), tracker("cancel", text="Zed Quill"))
+    assert messages[0]["text"] == replies.out_of_scope(load_clinic())
+    assert messages[0]["buttons"]

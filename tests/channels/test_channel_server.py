@@ -13,14 +13,17 @@ import sqlite3
 
 import pytest
 import requests
+import sqlalchemy as sa
 import yaml
 from rasa.core.channels.channel import InputChannel
 from rasa.shared.exceptions import RasaException
 
 from channels.formatting import NUMBERED_INTRO, TWILIO_SMS_LIMIT
 from channels.signatures import hub_signature_256, twilio_signature
-from content.replies import DISCLAIMER, FEEDBACK_THANKS
-from runtime.settings import HOST
+from content.clinic import CallbackMail, load_clinic
+from content.replies import CALLBACK_BUTTON, DISCLAIMER, FEEDBACK_THANKS
+from runtime.mailer import Deliverer, SmtpSender
+from runtime.settings import HOST, SmtpCredentials
 from tests.channels.harness import (
     ARTICLE,
     CHANNEL_ENV,
@@ -98,12 +101,12 @@ def channel_stack(tmp_path_factory):
 @pytest.fixture(scope="module")
 def channel_server(channel_stack):
     stack, provider = channel_stack
-    return f"http://{HOST}:{stack.rasa_port}/webhooks", provider
+    return f"http://{HOST}:{stack.rasa_port}/webhooks", provider, stack.tracker_db
 
 
 @pytest.mark.server
 def test_real_server_twilio_sms_numbered_options_and_2_picks_the_option(channel_server):
-    base, provider = channel_server
+    base, provider, _ = channel_server
     patient = "+15550007777"
 
     def send(text: str, sign: bool = True) -> requests.Response:
@@ -138,10 +141,50 @@ def test_real_server_twilio_sms_numbered_options_and_2_picks_the_option(channel_
 
 
 @pytest.mark.server
+def test_real_server_twilio_sms_callback_request_in_plain_text(channel_server, smtp_server):
+    """The callback request on SMS: the offer and the yes/no are numbered options."""
+    base, provider, tracker_db = channel_server
+    patient = "+15550008888"
+
+    def send(text: str) -> str:
+        params = sms(text, sender=patient)
+        signature = twilio_signature(TWILIO_TOKEN, TWILIO_PUBLIC_URL, params)
+        response, calls = provider.calls_during(
+            lambda: requests.post(
+                f"{base}/twilio/webhook",
+                data=params,
+                headers={"X-Twilio-Signature": signature},
+                timeout=60,
+            )
+        )
+        assert response.status_code == 200
+        return "\n\n".join(m["Body"] for m in calls.twilio_messages())
+
+    offer = send("how do I book an appointment?")
+    assert f"{NUMBERED_INTRO}\n1. {CALLBACK_BUTTON}" in offer
+    assert "What name should the clinic ask for?" in send("1")
+    assert "phone number or e-mail address" in send("Ana Lima")
+    assert "When would suit you best" in send("+44 20 7946 0958")
+    consent = send("after 5 pm")
+    assert "May the clinic contact you at +44 20 7946 0958" in consent
+    assert f"{NUMBERED_INTRO}\n1. Yes\n2. No" in consent
+    assert "your request has been passed to" in send("1")
+
+    engine = sa.create_engine(f"sqlite:///{tracker_db}")
+    mail = CallbackMail(
+        "127.0.0.1", smtp_server.port, False, "a@clinic.example", "b@clinic.example"
+    )
+    Deliverer(engine, mail, load_clinic(), SmtpSender(mail, SmtpCredentials())).deliver_due()
+    [message] = smtp_server.mailbox.messages
+    body = message.get_content()
+    assert "Name: Ana Lima" in body and "Preferred time: after 5 pm" in body
+
+
+@pytest.mark.server
 def test_real_server_telegram_registers_its_webhook_and_answers_with_the_secret_token(
     channel_server,
 ):
-    base, provider = channel_server
+    base, provider, _ = channel_server
     [registration] = provider.telegram("setWebhook")
     assert registration == {
         "url": "https://clinic.example/webhooks/telegram/webhook",
@@ -167,7 +210,7 @@ def test_real_server_telegram_registers_its_webhook_and_answers_with_the_secret_
 
 @pytest.mark.server
 def test_real_server_messenger_answers_a_signed_message(channel_server):
-    base, provider = channel_server
+    base, provider, _ = channel_server
     body = json.dumps(
         messenger_batch(messenger_event("What is mesotherapy?", sender="psid-99"))
     ).encode()

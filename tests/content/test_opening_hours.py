@@ -83,6 +83,7 @@ def test_the_contact_reply_says_whether_the_clinic_is_open_and_when_next():
     saturday_evening = at("2026-12-05 19:00")
     text = replies.clinic_contact(clinic, saturday_evening)
     assert text.startswith("You can contact Citidrips directly:")
-    assert text.endswith("The clinic is closed now; it opens again on Monday at 09:00.")
+    assert "\n\nThe clinic is closed now; it opens again on Monday at 09:00.\n\n" in text
+    assert text.endswith(replies.CALLBACK_OFFER)
     # Hours still placeholders: nothing is said about them.
     assert "open" not in replies.clinic_contact(load_clinic(), saturday_evening).lower()

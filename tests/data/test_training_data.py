@@ -24,12 +24,19 @@ from nlp.red_flag_model import EXAMPLES as RED_FLAG_EXAMPLES
 from nlp.red_flag_model import labelled_set
 from runtime.settings import ROOT
 
+# The training files with intent examples: the FAQ's, and the callback request's.
+NLU_FILES = ("nlu.yml", "callback.yml")
 DOMAIN = yaml.safe_load((ROOT / "domain.yml").read_text(encoding="utf-8"))
 
 
 def training_examples():
     examples = {}
-    for block in yaml.safe_load((ROOT / "data" / "nlu.yml").read_text(encoding="utf-8"))["nlu"]:
+    blocks = [
+        block
+        for name in NLU_FILES
+        for block in yaml.safe_load((ROOT / "data" / name).read_text(encoding="utf-8"))["nlu"]
+    ]
+    for block in blocks:
         if "intent" in block:
             lines = [
                 line.strip()[2:].strip()
@@ -124,7 +131,11 @@ def test_no_training_example_repeats_or_nearly_repeats_an_evaluation_message(pat
 @pytest.mark.parametrize("name", sorted(TOLERATED_LEAKS))
 def test_tolerated_red_flag_leaks_still_leak_and_are_red_flag_examples(name):
     assert "blind" not in name, "a blind set's leaks are never tolerated"
-    training = labelled_training_examples()
+    training = [
+        example
+        for name in NLU_FILES
+        for example in labelled_training_examples(ROOT / "data" / name)
+    ]
     equal, near = leaked_training_examples(
         evaluation_messages(ROOT / "evaluation" / name), [text for text, _ in training]
     )

@@ -1349,7 +1349,12 @@ def dotenv(path: Path) -> dict[str, str]:
 def test_compose_needs_every_secret_from_the_env_file(compose):
     example = dotenv(ENV_EXAMPLE)
     secrets = [name for name in example if SECRET_NAME.search(name)]
-    assert secrets == ["POSTGRES_ADMIN_PASSWORD", "TRACKER_DB_PASSWORD", "LOCK_STORE_PASSWORD"]
+    assert secrets == [
+        "POSTGRES_ADMIN_PASSWORD",
+        "TRACKER_DB_PASSWORD",
+        "LOCK_STORE_PASSWORD",
+        "SMTP_PASSWORD",
+    ]
     assert all(example[name] == "" for name in secrets), "placeholders stay empty"
     with pytest.raises(KeyError, match="TRACKER_DB_PASSWORD"):
         compose_env(compose["services"]["rasa"], {"LOCK_STORE_PASSWORD": "x"})
@@ -1374,6 +1379,7 @@ def test_compose_runs_the_prod_profile(compose, clean_env):
         "POSTGRES_ADMIN_PASSWORD": "a1",
         "TRACKER_DB_PASSWORD": "b2",
         "LOCK_STORE_PASSWORD": "c3",
+        "SMTP_PASSWORD": "d4",
     }
     example = {**dotenv(ENV_EXAMPLE), **secrets}
     rasa = compose_env(services["rasa"], example)
@@ -1395,7 +1401,9 @@ def test_compose_runs_the_prod_profile(compose, clean_env):
     # The action servers and nginx never get a store's password.
     for name in ("actions", "nginx", "nginx-config"):
         assert not set(compose_env(services[name], example)) & set(SECRET_VARIABLES), name
-    assert compose_env(services["retention"], example)["TRACKER_DB_PASSWORD"] == "b2"
+    retention = compose_env(services["retention"], example)
+    # The retention job also delivers callback requests: the database and the SMTP login.
+    assert retention["TRACKER_DB_PASSWORD"] == "b2" and retention["SMTP_PASSWORD"] == "d4"
     # Only nginx is published; everything else is on the internal network.
     assert [n for n, s in services.items() if s.get("ports")] == ["nginx"]
     assert compose["networks"]["backend"]["internal"] is True

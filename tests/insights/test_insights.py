@@ -20,6 +20,7 @@ import sqlalchemy as sa
 import yaml
 
 from content.article import load_article
+from content.clinic import CallbackMail, load_clinic
 from content.routing import answer_with
 from insights.analysis import (
     ANSWER_ACTIONS,
@@ -35,10 +36,13 @@ from insights.html import render
 from insights.redact import redact
 from insights.report import build, write
 from insights.store import Event, read_events
-from runtime.settings import ROOT, VENV_BIN
+from runtime import outbox
+from runtime.mailer import Deliverer, SmtpSender
+from runtime.settings import ROOT, VENV_BIN, SmtpCredentials
 from tests.conftest import Patient
 
 DAY = 86400
+NO_CALLBACKS = {"recorded": False, "total": 0, "by_state": {}, "retrying": 0}
 SCREENSHOTS = ROOT / "reports" / "screenshots"
 NOW = 1_800_000_000.0  # a fixed "now" for reports built from made-up events
 
@@ -226,29 +230,64 @@ def test_feedback_is_read_from_the_documented_event_shapes():
     assert "flagged text" not in json.dumps(feedback)
 
 
-def test_without_feedback_or_callbacks_the_report_says_so():
+def test_without_feedback_or_callbacks_the_report_says_so(tmp_path):
     report = report_of([user("web:a", NOW - 10, "hi", "greet")])
     assert report["feedback"]["recorded"] is False
-    assert report["callbacks"] == {"recorded": False, "total": 0, "by_state": {}}
+    assert "callbacks" not in report  # read from the outbox, not the events
+    assert (
+        build(sa.create_engine(f"sqlite:///{tmp_path / 'none.db'}"), now=NOW)["callbacks"]
+        == NO_CALLBACKS
+    )
     page = full_report(report)
     assert "No feedback recorded yet." in page and "None recorded." in page
 
 
-def test_callbacks_are_counted_by_their_latest_delivery_state():
-    t = NOW - 100
-    events = [
-        user("sms:+15550001", t, "please call me back", "request_callback"),
-        event(
-            "web:b", "bot", t, text="...", metadata={"callback": {"id": "c1", "state": "queued"}}
-        ),
-        event("web:b", "bot", t + 1, metadata={"callback": {"id": "c1", "state": "delivered"}}),
-    ]
-    callbacks = report_of(events)["callbacks"]
-    assert callbacks == {
-        "recorded": True,
-        "total": 2,
-        "by_state": {"requested": 1, "delivered": 1},
+def outbox_row(key: str, created: float, state: str, attempts: int) -> dict:
+    return {
+        "request_key": key,
+        "sender_id": f"web:{key}",
+        "created_at": created,
+        "name": "Ana Lima",
+        "contact": "+44 20 7946 0958",
+        "contact_kind": "phone",
+        "preferred_time": "mornings",
+        "state": state,
+        "attempts": attempts,
+        "next_attempt_at": created,
     }
+
+
+def test_callbacks_are_counted_by_their_delivery_state_from_the_outbox(tmp_path):
+    engine = sa.create_engine(f"sqlite:///{tmp_path / 'tracker.db'}")
+    with engine.begin() as connection:
+        # Rasa's events table, empty: the requests' conversations were erased.
+        connection.execute(
+            sa.text(
+                "CREATE TABLE events (id INTEGER PRIMARY KEY, sender_id TEXT, type_name TEXT,"
+                " timestamp REAL, intent_name TEXT, action_name TEXT, data TEXT)"
+            )
+        )
+    outbox.ensure_outbox(engine)
+    with engine.begin() as connection:
+        for row in (
+            outbox_row("d1", NOW - 100, outbox.DELIVERED, 1),
+            outbox_row("d2", NOW - 50, outbox.DELIVERED, 3),
+            outbox_row("p1", NOW - 20, outbox.PENDING, 0),
+            outbox_row("p2", NOW - 10, outbox.PENDING, 2),  # the mail server refused it
+            outbox_row("old", NOW - 40 * DAY, outbox.DELIVERED, 1),  # before the period
+        ):
+            connection.execute(outbox.outbox.insert().values(**row))
+    report = build(engine, days=30, now=NOW)
+    assert report["callbacks"] == {
+        "recorded": True,
+        "total": 4,
+        "by_state": {"delivered": 2, "pending": 2},
+        "retrying": 1,
+    }
+    page = render(report)
+    assert "<b>4</b> callback requests" in page and "1</b> pending request(s)" in page
+    # Counts only: the patient's details stay in the outbox.
+    assert "Ana Lima" not in page + json.dumps(report) and "7946" not in page
 
 
 def test_unclear_messages_that_may_be_an_emergency_are_counted_never_shown():
@@ -338,6 +377,7 @@ def full_report(figures: dict) -> str:
         "store": "sqlite",
         "retention": {"days": 30, "note": "Only what the store holds."},
         "medical_review": {"status": "unknown", "review_every_months": 12, "warning": "unknown"},
+        "callbacks": NO_CALLBACKS,
         **figures,
     }
     return render(report)
@@ -420,6 +460,7 @@ def own_store(stack, conversations, tmp_path) -> Path:
         marks = ",".join("?" * len(ours))
         db.execute(f"DELETE FROM events WHERE sender_id NOT IN ({marks})", ours)
         db.execute(f"DELETE FROM feedback WHERE sender_id NOT IN ({marks})", ours)
+        db.execute(f"DELETE FROM {outbox.TABLE} WHERE sender_id NOT IN ({marks})", ours)
     endpoints = tmp_path / "endpoints.yml"
     endpoints.write_text(
         yaml.safe_dump({"tracker_store": {"type": "SQL", "dialect": "sqlite", "db": str(copy)}})
@@ -560,6 +601,37 @@ def test_the_report_of_the_running_servers_store_reads_well_on_a_phone(
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "insights.png"), full_page=True)
     page.close()
+
+
+@pytest.mark.server
+def test_callback_requests_and_their_delivery_appear_in_the_report(stack, smtp_server, tmp_path):
+    def callbacks() -> dict:
+        out = tmp_path / "reports"
+        insights_command("--out", str(out), TRACKER_DB=str(stack.tracker_db))
+        return json.loads((out / "insights.json").read_text(encoding="utf-8"))["callbacks"]
+
+    before = callbacks()
+    patient = Patient(stack.rest_url)
+    for text in ("I want to request a callback", "Zed Quill", "zed@example.com", "evenings"):
+        patient.say(text)
+    assert "passed to" in patient.text("yes")
+    queued = callbacks()
+    assert queued["total"] == before["total"] + 1
+    pending = queued["by_state"].get(outbox.PENDING, 0)
+    assert pending == before["by_state"].get(outbox.PENDING, 0) + 1
+
+    mail = CallbackMail(
+        "127.0.0.1", smtp_server.port, False, "a@clinic.example", "b@clinic.example"
+    )
+    engine = sa.create_engine(f"sqlite:///{stack.tracker_db}")
+    Deliverer(engine, mail, load_clinic(), SmtpSender(mail, SmtpCredentials())).deliver_due()
+    delivered = callbacks()
+    assert delivered["total"] == queued["total"]
+    assert delivered["by_state"].get(outbox.PENDING, 0) == 0
+    assert delivered["by_state"][outbox.DELIVERED] >= 1
+    page = (tmp_path / "reports" / "insights.html").read_text(encoding="utf-8")
+    assert "callback requests" in page
+    assert "Zed Quill" not in page and "zed@example.com" not in page
 
 
 def test_a_store_without_conversations_gives_an_empty_report(tmp_path):
