@@ -30,6 +30,9 @@ OUT_OF_SCOPE = "out_of_scope"
 # A low-confidence out-of-scope question gets "did you mean ...?" or the honest decline,
 # never an article section, so both count as rejected.
 REJECTED = {OUT_OF_SCOPE, "nlu_fallback"}
+# Asking to be called back is a way of asking for the clinic's contact (issue 14): the
+# callback form's intent answers an ask_contact message too (decided before blind set 2).
+ALSO_RIGHT = {"ask_contact": {"request_callback"}}
 TRAINING = ROOT / "data" / "nlu.yml"
 EVALUATION_SETS = ROOT / "evaluation"
 # Token overlap (Jaccard) from which a training example counts as a near-copy.
@@ -162,6 +165,10 @@ class HoldoutReport:
         )
 
 
+def is_right(expected: str, predicted: str) -> bool:
+    return predicted == expected or predicted in ALSO_RIGHT.get(expected, ())
+
+
 def score(predictions: list[tuple[str, str, str]]) -> HoldoutReport:
     """predictions: (text, expected intent, predicted intent)."""
     in_scope = [(t, e, p) for t, e, p in predictions if e not in (EMERGENCY, OUT_OF_SCOPE)]
@@ -174,11 +181,11 @@ def score(predictions: list[tuple[str, str, str]]) -> HoldoutReport:
     errors = [
         {"text": t, "expected": e, "predicted": p}
         for t, e, p in predictions
-        if not (p == e or (e == OUT_OF_SCOPE and p in REJECTED))
+        if not (is_right(e, p) or (e == OUT_OF_SCOPE and p in REJECTED))
     ]
     return HoldoutReport(
         total=len(predictions),
-        in_scope_accuracy=share(in_scope, lambda r: r[2] == r[1]),
+        in_scope_accuracy=share(in_scope, lambda r: is_right(r[1], r[2])),
         out_of_scope_rejection=share(oos, lambda r: r[2] in REJECTED),
         red_flag_recall=share(flags, lambda r: r[2] == EMERGENCY),
         red_flag_count=len(flags),

@@ -20,7 +20,7 @@ from typing import Any
 import yaml
 
 from content.routing import PERSONAL_MEDICAL_INTENT, answer_for
-from evaluation.holdout import HoldoutReport, score
+from evaluation.holdout import HoldoutReport, is_right, score
 from runtime.settings import ROOT
 
 BLIND = ROOT / "evaluation" / "nlu_blind.yml"
@@ -90,7 +90,7 @@ def evaluate(model_path: Path, path: Path = BLIND) -> BlindReport:
         for m, p in zip(messages, parsed, strict=True):
             if m["intent"] not in ("out_of_scope",):
                 row = styles.setdefault(m.get("style", "plain"), [0, 0])
-                row[0] += p["intent"]["name"] == m["intent"]
+                row[0] += is_right(m["intent"], p["intent"]["name"])
                 row[1] += 1
             if m.get("answer_contains"):
                 totals["message"] += 1
