@@ -26,7 +26,8 @@ EXPERIMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "baseline": ("the project as it is, measured the same way as the others", {}),
     "without-rasa-overrides": (
         "runtime.rasa_compat.apply() is a no-op (bench/patches/sitecustomize.py): Rasa 3.6's "
-        "own action-response validation and action-server timeout",
+        "own action-response validation, action-server timeout and model load (one "
+        "training step)",
         {"PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench' / 'patches'}"},
     ),
     "rasa-sql-tracker-store": (

@@ -97,3 +97,58 @@ def test_the_running_rasa_server_has_every_override_in_effect(stack, patient):
     assert f"rest.cors.allowed origins={stack.page_origin}," in log
     # The article's medical review is still a placeholder: the start-up says so.
     assert "content.review.warning" in log
+
+
+def dev_set_texts() -> list[str]:
+    import yaml
+
+    from runtime.settings import ROOT
+
+    data = yaml.safe_load((ROOT / "evaluation" / "nlu_dev.yml").read_text(encoding="utf-8"))
+    return [
+        line[2:].strip()
+        for block in data["nlu"]
+        for line in block["examples"].splitlines()
+        if line.startswith("- ")
+    ]
+
+
+def predictions(agent, texts: list[str]) -> list:
+    import asyncio
+
+    parsed = [asyncio.run(agent.parse_message(text)) for text in texts]
+    return [[(r["name"], r["confidence"]) for r in p["intent_ranking"]] for p in parsed]
+
+
+@pytest.mark.model
+def test_the_model_loads_without_a_training_step_and_predicts_the_same(monkeypatch):
+    import tensorflow as tf
+    from rasa.core.agent import Agent
+    from rasa.utils.tensorflow.models import RasaModel
+
+    from runtime.settings import MODEL
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`")
+    texts = dev_set_texts()
+    # Rasa's own load (undone after the test): it trains one step to build the model.
+    monkeypatch.setattr(RasaModel, "load", rasa_compat.RASA_MODEL_LOAD)
+    assert not rasa_compat.model_loads_without_training_step()
+    expected = predictions(Agent.load(str(MODEL)), texts)
+
+    monkeypatch.setattr(
+        rasa_action.RemoteAction,
+        "_validate_action_result",
+        rasa_action.RemoteAction._validate_action_result,
+    )
+    monkeypatch.setattr(
+        rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT
+    )
+    rasa_compat.apply()
+    assert rasa_compat.model_loads_without_training_step()
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the served model must not be trained to be loaded")
+
+    monkeypatch.setattr(tf.keras.Model, "fit", no_training)
+    assert predictions(Agent.load(str(MODEL)), texts) == expected  # the whole dev set
