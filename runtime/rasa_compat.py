@@ -30,17 +30,20 @@ The overrides:
   events again on every save to find the new ones, and loads and replays every event of
   the session on every turn, so a turn costs more the longer the conversation (and the
   policies and the action server then go through that whole history too). This one has
-  a connection pool; loads, for a turn, the session's start, the latest event of each
-  kind that holds state (each slot's latest SlotSet, the latest user message...) and
-  its last `TURNS_KEPT` turns, with one indexed query; and saves the events after those
-  the same tracker was loaded (or last saved) with. Saving after a truncated load is
-  right only while this process is the conversation's only writer: the default profile
-  runs one Rasa process, and the prod profile keeps Rasa's `type: SQL` on PostgreSQL.
+  a connection pool; loads, for a turn, the session's start, its last `TURNS_KEPT`
+  turns and, before them, the latest event of each kind that holds state (each slot's
+  latest SlotSet, the latest bot utterance...), with one indexed query; and saves the
+  events after those the same tracker was loaded (or last saved) with. Saving after a
+  truncated load is right only while this process is the conversation's only writer:
+  the default profile runs one Rasa process, and the prod profile keeps Rasa's
+  `type: SQL` on PostgreSQL. A session with a form's loop or a reverted turn is loaded
+  whole.
   `retrieve_full_tracker` (Rasa's HTTP API, the privacy commands' SQL) sees everything.
 """
 
 from __future__ import annotations
 
+import functools
 import importlib.metadata
 import itertools
 import json
@@ -54,10 +57,8 @@ import sqlalchemy as sa
 import tensorflow as tf
 from jsonschema import ValidationError, validators
 from rasa.core.tracker_store import FailSafeTrackerStore, SQLTrackerStore
-from rasa.shared.core.events import Event
 from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
-from rasa.shared.utils.common import all_subclasses
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.models import RasaModel
 
@@ -93,11 +94,8 @@ OVERRIDES: tuple[Override, ...] = (
     Override(
         "sqlite_store_new_events", "rasa", RASA_VERSION, SQLTrackerStore, "_additional_events"
     ),
-    # The windowed load replaces Rasa's query of the latest session (its rule: the events
-    # from the latest session_started's timestamp on) and Rasa's per-event type lookup.
+    # The windowed load keeps Rasa's rule for the latest session, from this query.
     Override("sqlite_store_window", "rasa", RASA_VERSION, SQLTrackerStore, "_event_query"),
-    Override("sqlite_store_event_types", "rasa", RASA_VERSION, Event, "resolve_by_type"),
-    Override("sqlite_store_event_parsing", "rasa", RASA_VERSION, Event, "_from_parameters"),
 )
 
 
@@ -223,15 +221,13 @@ def conversation_engine(app: Any) -> sa.engine.Engine | None:
 _STORED_EVENTS = "_events_in_sqlite_tracker_store"
 
 # The complete turns (from the action_listen before a user message to the next one) a
-# tracker is loaded with, besides the session's start and the latest event of each kind
-# that holds state. Every rule of data/rules.yml is one user message and one action:
-# RulePolicy compares the conversation's last states with each rule's (Rasa's
-# `max_history` is None for it, but a rule without `conversation_start` is prefixed
-# by "...", which matches anything, so it never looks further back than the rule is
-# long: 2 states, within the turn being answered). The actions read the slots and the
-# latest message; the session expires 60 minutes after the last user message. Two
-# earlier turns leave room for rules of up to three user messages;
-# tests/runtime/test_sqlite_tracker_store.py checks the trained rules fit.
+# tracker is loaded with, besides the session's start and the state at the first of them.
+# RulePolicy compares the conversation's last states with each rule's (a rule without
+# `conversation_start` is prefixed by "...", which matches anything before it), and every
+# rule of data/rules.yml lies within the turn being answered; the actions read the slots
+# and the latest message; the session expires after the last user message. Two earlier
+# turns leave room for rules of up to three user messages;
+# tests/runtime/test_sqlite_tracker_store.py checks that the trained rules fit.
 TURNS_KEPT = 2
 
 # Events whose replay reaches back over the events before them (reverting a user turn or
@@ -244,39 +240,41 @@ _REPLAYED_WITH_HISTORY = (
     "loop_interrupted",
     "form_validation",
 )
-# Events without a name whose latest one still sets the tracker's state after the window:
-# the latest message (session expiry), bot utterance, restart, slot reset, pause, resume.
-_LATEST_UNNAMED = ("user", "bot", "restart", "reset_slots", "pause", "resume")
-# Rasa stores an event's `name` in the `action_name` column: a SlotSet's slot, an
-# ActionExecuted's action, a reminder's name. This index finds the latest event of each
-# kind, the K-th last user message and the action_listen before it in a few B-tree
-# steps, whatever the length of the conversation.
+# Events without a name whose latest one sets part of the tracker's state: the latest
+# bot utterance, a restart, a slot reset, a pause, a resume. With each slot's latest
+# SlotSet, the latest of each before the window replays the tracker's state as it was
+# where the window starts. (The latest user message, and so the session's expiry, is in
+# the window.)
+_STATE_BEFORE_WINDOW = ("bot", "restart", "reset_slots", "pause", "resume")
+# Rasa stores an event's `name` in the `action_name` column (a SlotSet's slot, an
+# ActionExecuted's action). This index finds the latest event of each kind before a row,
+# the K-th last user message and the action_listen before it in a few B-tree steps,
+# whatever the length of the conversation.
 _INDEX = "ix_events_sender_type_name"
 _CREATE_INDEX = (
     f"CREATE INDEX IF NOT EXISTS {_INDEX} ON events (sender_id, type_name, action_name)"
 )
 
 
+@functools.cache
 def _latest_session_window_sql(slot_count: int) -> str:
     """One statement (one snapshot of the file) for the rows a turn is loaded with: every
-    row from the action_listen before the TURNS_KEPT-th last user message on, and the
-    latest row of each kind that holds state, all within the latest session by Rasa's
-    rule (timestamp >= the latest session_started's). With fewer user messages than
-    TURNS_KEPT it is the whole latest session, exactly what Rasa loads."""
+    row from the action_listen before the TURNS_KEPT-th last user message on, and before
+    it the latest row of each kind that holds state, all within the latest session by
+    Rasa's rule (timestamp >= the latest session_started's, SQLTrackerStore._event_query).
+    With fewer user messages than TURNS_KEPT it is the whole latest session, as Rasa's."""
     # SQLite would otherwise walk back through all the sender's rows for an absent kind.
     by_kind = f"INDEXED BY {_INDEX}"
-    latest = [
+    kinds = [
         "type_name = 'session_started' AND action_name IS NULL",
-        # Rasa's rule leaves it out when it is stamped before session_started, as Rasa's
-        # processor stamps it; kept for a session started otherwise.
-        "type_name = 'action' AND action_name = 'action_session_start'",
-        *(f"type_name = '{kind}' AND action_name IS NULL" for kind in _LATEST_UNNAMED),
+        *(f"type_name = '{kind}' AND action_name IS NULL" for kind in _STATE_BEFORE_WINDOW),
         *(f"type_name = '{kind}'" for kind in _REPLAYED_WITH_HISTORY),
         *(f"type_name = 'slot' AND action_name = :slot{n}" for n in range(slot_count)),
     ]
-    context = "\n        UNION ALL ".join(
-        f"SELECT max(id) FROM events {by_kind} WHERE sender_id = :sender AND {where}"
-        for where in latest
+    before_window = "\n        UNION ALL ".join(
+        f"SELECT max(id) FROM events {by_kind} WHERE sender_id = :sender AND {kind} "
+        "AND id < (SELECT first_id FROM recent)"
+        for kind in kinds
     )
     in_session = (
         "(timestamp >= (SELECT started FROM session) OR (SELECT started FROM session) IS NULL)"
@@ -291,39 +289,15 @@ def _latest_session_window_sql(slot_count: int) -> str:
           AND id < (SELECT id FROM events {by_kind}
                     WHERE sender_id = :sender AND type_name = 'user' AND action_name IS NULL
                     ORDER BY id DESC LIMIT 1 OFFSET :earlier_turns)
-    ), context(id) AS (
-        {context}
-        UNION ALL SELECT max(id) FROM events {by_kind}
-        WHERE sender_id = :sender AND type_name = 'reminder' GROUP BY action_name
+    ), state(id) AS (
+        {before_window}
     )
     SELECT id, type_name, data FROM events
     WHERE sender_id = :sender AND id >= (SELECT first_id FROM recent) AND {in_session}
-    UNION
-    SELECT id, type_name, data FROM events
-    WHERE id IN (SELECT id FROM context) AND {in_session}
+    UNION ALL
+    SELECT id, type_name, data FROM events WHERE id IN (SELECT id FROM state) AND {in_session}
     ORDER BY id
     """
-
-
-def _deserialise(serialised: list[dict[str, Any]]) -> list[Event]:
-    """rasa.shared.core.events.deserialise_events, with the event classes looked up once
-    per load: Rasa's Event.resolve_by_type walks every Event subclass for every event."""
-    classes: dict[str, type[Event]] = {}
-    for event_class in all_subclasses(Event):
-        classes.setdefault(event_class.type_name, event_class)  # Rasa takes the first
-    events = []
-    for parameters in serialised:
-        if "event" not in parameters:
-            continue
-        event_class = classes.get(parameters["event"])
-        event = (
-            event_class._from_parameters(parameters)
-            if event_class is not None
-            else Event.from_parameters(parameters)  # "topic", or Rasa's error
-        )
-        if event:
-            events.append(event)
-    return events
 
 
 def _sqlite_settings(connection: Any, _record: Any) -> None:
@@ -344,10 +318,11 @@ class SQLiteTrackerStore(SQLTrackerStore):
     """`type: runtime.rasa_compat.SQLiteTrackerStore` in endpoints.yml, with `db:` the
     SQLite file, as for Rasa's `type: SQL` with `dialect: sqlite`.
 
-    `retrieve` (each turn) gives a tracker of the latest session's start, the latest
-    event of each kind that holds state and the last TURNS_KEPT turns, in their stored
-    order: the same slots, latest message, session expiry and rule predictions as
-    Rasa's whole session, and a cost per turn that does not grow with the conversation.
+    `retrieve` (each turn) gives a tracker of the latest session's start, the state
+    where its last TURNS_KEPT turns begin and those turns, in their stored order: the
+    same slots, latest message, session expiry and rule predictions as Rasa's whole
+    session, at a cost per turn that does not grow with the conversation. A session with
+    a form's loop or a reverted turn is loaded whole, as Rasa loads it.
     `retrieve_full_tracker` gives every event of every session, as Rasa's does.
     """
 
@@ -373,7 +348,6 @@ class SQLiteTrackerStore(SQLTrackerStore):
         self.sessionmaker = sa.orm.session.sessionmaker(bind=self.engine)
         with self.engine.begin() as connection:
             connection.exec_driver_sql(_CREATE_INDEX)
-        self._window_sql: dict[int, str] = {}
 
     async def _retrieve(
         self, sender_id: str, fetch_events_from_all_sessions: bool
@@ -386,8 +360,8 @@ class SQLiteTrackerStore(SQLTrackerStore):
             if any(type_name in _REPLAYED_WITH_HISTORY for _, type_name, _ in rows):
                 tracker = await super()._retrieve(sender_id, False)
             elif rows:
-                events = _deserialise([json.loads(data) for _, _, data in rows])
-                tracker = DialogueStateTracker.from_events(sender_id, events, self.domain.slots)
+                events = [json.loads(data) for _, _, data in rows]
+                tracker = DialogueStateTracker.from_dict(sender_id, events, self.domain.slots)
         if tracker is not None:
             setattr(tracker, _STORED_EVENTS, len(tracker.events))
         return tracker
@@ -395,9 +369,7 @@ class SQLiteTrackerStore(SQLTrackerStore):
     def _latest_session_rows(self, sender_id: str) -> list[tuple[int, str, str]]:
         """(id, type_name, data) of the rows a turn needs, in stored order."""
         slots = [slot.name for slot in self.domain.slots]
-        sql = self._window_sql.get(len(slots))
-        if sql is None:
-            sql = self._window_sql[len(slots)] = _latest_session_window_sql(len(slots))
+        sql = _latest_session_window_sql(len(slots))
         parameters: dict[str, Any] = {"sender": sender_id, "earlier_turns": TURNS_KEPT - 1}
         parameters.update({f"slot{n}": name for n, name in enumerate(slots)})
         with self.engine.connect() as connection:

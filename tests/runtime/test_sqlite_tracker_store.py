@@ -17,6 +17,7 @@ from rasa.core.utils import read_endpoints_from_path
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActiveLoop,
     BotUttered,
     SessionStarted,
     SlotSet,
@@ -33,6 +34,12 @@ from tests.conftest import Patient
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
 SESSION_SECONDS = DOMAIN.session_config.session_expiration_time * 60
+# The same domain with the context slot in the dialogue states, as a slot that
+# influences the conversation would be: states then show a slot's value at every turn.
+FEATURIZED = DOMAIN.merge(
+    Domain.from_dict({"slots": {"current_section": {"type": "text", "mappings": []}}}),
+    override=True,
+)
 
 
 def run(coroutine):
@@ -232,12 +239,12 @@ async def long_conversation(
         tracker.update(UserUttered(text, intent={"name": intent, "confidence": 0.9}, timestamp=at))
         if new_session:  # a slot set once, long before the last turns
             tracker.update(SlotSet("session_started_metadata", {"n": n}, timestamp=at + 0.05))
-        seen["states"].append(tracker.past_states(DOMAIN))
+        seen["states"].append(tracker.past_states(store.domain))
         tracker.update(ActionExecuted(action, timestamp=at + 0.1))
         if section:
             tracker.update(SlotSet("current_section", section, timestamp=at + 0.2))
         tracker.update(BotUttered(f"reply {n}", timestamp=at + 0.3))
-        seen["states"].append(tracker.past_states(DOMAIN))
+        seen["states"].append(tracker.past_states(store.domain))
         tracker.update(ActionExecuted("action_listen", timestamp=at + 0.4))
         await store.save(tracker)
     return seen
@@ -245,8 +252,8 @@ async def long_conversation(
 
 def test_a_long_conversation_is_stored_and_read_as_by_rasas_own_store(tmp_path):
     rasa_db, project_db = tmp_path / "rasa.db", tmp_path / "project.db"
-    rasa_store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(rasa_db))
-    store = SQLiteTrackerStore(domain=DOMAIN, db=str(project_db))
+    rasa_store = SQLTrackerStore(FEATURIZED, dialect="sqlite", db=str(rasa_db))
+    store = SQLiteTrackerStore(domain=FEATURIZED, db=str(project_db))
     expected = run(long_conversation(rasa_store, 150, gap_before=90))
     actual = run(long_conversation(store, 150, gap_before=90))
 
@@ -264,8 +271,9 @@ def test_a_long_conversation_is_stored_and_read_as_by_rasas_own_store(tmp_path):
         "current_section": None,
         "session_started_metadata": None,
     }
-    # RulePolicy sees the same last states: all of them but the first (where the loaded
-    # window begins, a conversation start) are the tail of Rasa's.
+    # RulePolicy sees the same last states, slots included: all of them but the first
+    # (where the loaded window begins, a conversation start) are the tail of Rasa's.
+    assert any(state.get("slots") for states in actual["states"] for state in states)
     for ours, rasas in zip(actual["states"], expected["states"], strict=True):
         assert ours[1:] == rasas[len(rasas) - len(ours) + 1 :]
     # ...while Rasa replays the whole session at every turn.
@@ -287,6 +295,34 @@ def test_a_turn_loads_a_bounded_window_of_a_300_event_conversation(tmp_path):
     assert tracker.get_slot("session_started_metadata") == {"n": 0}  # set at turn 0
     # Rasa's HTTP API and the privacy commands still see every event of every session.
     assert len(run(store.retrieve_full_tracker("patient")).events) == len(stored_rows(db))
+
+
+def test_a_session_with_a_forms_loop_is_loaded_whole_as_rasa_loads_it(tmp_path):
+    # A form's loop is replayed from the turn it started (its trigger message, whether
+    # it was interrupted): such a session is loaded as Rasa loads it, before and after
+    # the loop ends, until the session expires.
+    db = tmp_path / "tracker.db"
+    store = SQLiteTrackerStore(domain=DOMAIN, db=str(db))
+    rasa_store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
+    run(long_conversation(store, 30))
+
+    def loop_turn(loop: str | None, at: float) -> None:
+        tracker = run(store.retrieve("patient"))
+        tracker.update(UserUttered("call me back", {"name": "ask_contact"}, timestamp=at))
+        tracker.update(ActionExecuted("callback_form", timestamp=at + 0.1))
+        tracker.update(ActiveLoop(loop, timestamp=at + 0.2))
+        tracker.update(ActionExecuted("action_listen", timestamp=at + 0.3))
+        run(store.save(tracker))
+
+    loop_turn("callback_form", 1_400)
+    run(long_conversation(store, 5, first=41))
+    ours, rasas = run(store.retrieve("patient")), run(rasa_store.retrieve("patient"))
+    assert ours.active_loop_name == "callback_form"
+    assert list(ours.events) == list(rasas.events) and len(ours.events) > 150
+    loop_turn(None, 1_500)
+    ours, rasas = run(store.retrieve("patient")), run(rasa_store.retrieve("patient"))
+    assert ours.active_loop_name is None
+    assert list(ours.events) == list(rasas.events)
 
 
 def sqlite_steps_of_a_load(store: SQLiteTrackerStore, sender: str) -> int:
@@ -315,11 +351,18 @@ def test_the_work_of_a_load_does_not_grow_with_the_conversation(tmp_path):
     assert sqlite_steps_of_a_load(store, "patient") <= short + 2
 
 
+def turns_spanned(rule: list[dict]) -> int:
+    """The user turns a rule's states reach into: one per state after action_listen, and
+    the previous turn when it starts after another action."""
+    actions = [state.get("prev_action", {}).get("action_name") for state in rule]
+    return actions.count("action_listen") + (actions[0] != "action_listen")
+
+
 def test_the_trained_rules_fit_in_the_turns_a_tracker_is_loaded_with():
     # RulePolicy matches a rule against as many of the conversation's last states as the
-    # rule has (its "..." prefix matches anything before): a loaded tracker keeps the
-    # last TURNS_KEPT turns, at least one state each, plus the turn being answered.
-    # A longer rule, or another policy, needs TURNS_KEPT (runtime/rasa_compat.py) raised.
+    # rule has (its "..." prefix matches anything before): a loaded tracker holds the
+    # last TURNS_KEPT turns and the turn being answered. A longer rule, or another
+    # policy, needs TURNS_KEPT (runtime/rasa_compat.py) raised.
     config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
     assert [policy["name"] for policy in config["policies"]] == ["RulePolicy"]
     if not MODEL.exists():
@@ -328,9 +371,10 @@ def test_the_trained_rules_fit_in_the_turns_a_tracker_is_loaded_with():
         member = next(m for m in model.getmembers() if m.name.endswith("/rule_policy.json"))
         lookup = json.load(model.extractfile(member))["lookup"]
     rules = [json.loads(key) for key in lookup["rules"]]
-    assert rules and max(len(states) for states in rules) <= TURNS_KEPT + 1
-    # No rule starts at the conversation's start (a state without a previous action).
-    assert all("prev_action" in states[0] for states in rules)
+    assert rules and max(turns_spanned(rule) for rule in rules) <= TURNS_KEPT + 1
+    # No rule starts at the conversation's start (a state without a previous action),
+    # which the start of a loaded window would look like.
+    assert all("prev_action" in rule[0] for rule in rules)
 
 
 def test_connections_are_pooled_and_keep_a_durable_write_ahead_log(tmp_path):
