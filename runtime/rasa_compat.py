@@ -20,6 +20,11 @@ The overrides:
   model by the prediction Rasa makes at load anyway, each weight restored from the
   checkpoint as it is created: the same weights, the same predictions (tested on the
   whole dev set), no training step. `rasa train --finetune` keeps Rasa's way.
+* `jax_not_imported`: TensorFlow Lite imports jax and jaxlib whenever they are installed
+  (something in requirements.lock pulls them in) and Rasa imports TensorFlow Lite; the
+  assistant never uses them, and they are ≈ 100 MB of the Rasa server's resident set.
+  This module marks jax as absent when it is imported before TensorFlow, which TensorFlow
+  handles as jax not being installed.
 * `conversation_engine()` reads, without changing, what Rasa keeps on its Sanic app
   (`app.ctx.agent`, the FailSafeTrackerStore's `_tracker_store`): Rasa 3.6 has no API
   to delete one conversation, and a patient must be able to delete theirs.
@@ -43,6 +48,13 @@ The overrides:
 
 from __future__ import annotations
 
+import sys
+
+# `jax_not_imported` (above) has to act before anything imports TensorFlow, hence here,
+# before this module's own imports; runtime/rasa_server.py imports this module first.
+if "tensorflow" not in sys.modules:
+    sys.modules.setdefault("jax", None)  # type: ignore[arg-type]  # importing it fails
+
 import functools
 import importlib.metadata
 import itertools
@@ -61,6 +73,7 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 from rasa.utils.tensorflow.constants import LEARNING_RATE, RUN_EAGERLY
 from rasa.utils.tensorflow.models import RasaModel
+from tensorflow.lite.python import util as tflite_util
 
 RASA_VERSION = "3.6.21"
 ACTION_SERVER_TIMEOUT_SECONDS = 20
@@ -89,6 +102,7 @@ OVERRIDES: tuple[Override, ...] = (
     ),
     Override("action_timeout", "rasa", RASA_VERSION, rasa_action, "DEFAULT_REQUEST_TIMEOUT"),
     Override("model_load_without_training_step", "rasa", RASA_VERSION, RasaModel, "load"),
+    Override("jax_not_imported", "tensorflow", "2.12.0", tflite_util, "_xla_computation"),
     Override("sqlite_store_retrieve", "rasa", RASA_VERSION, SQLTrackerStore, "_retrieve"),
     Override("sqlite_store_save", "rasa", RASA_VERSION, SQLTrackerStore, "save"),
     Override(
@@ -190,21 +204,18 @@ def apply() -> None:
     RasaModel.load = _load_without_training_step(RASA_MODEL_LOAD.__func__)
 
 
-def model_loads_without_training_step() -> bool:
-    """Whether apply() replaced RasaModel.load in this process. Not among in_effect()'s
-    names, which are the patches of a turn (tests/runtime/test_rasa_compat.py)."""
-    return getattr(RasaModel.load, "without_training_step", False)
-
-
 def in_effect() -> list[str]:
-    """The patches of a turn this process runs with (the store's overrides are a subclass,
-    in effect wherever endpoints.yml names it; model_loads_without_training_step() says
-    whether the model was loaded without a training step)."""
+    """The patches this process runs with (the store's overrides are a subclass, in effect
+    wherever endpoints.yml names it)."""
     names = []
     if getattr(rasa_action.RemoteAction._validate_action_result, "built_once", False):
         names.append("validator_built_once")
     if rasa_action.DEFAULT_REQUEST_TIMEOUT == ACTION_SERVER_TIMEOUT_SECONDS:
         names.append("action_timeout")
+    if getattr(RasaModel.load, "without_training_step", False):
+        names.append("model_load_without_training_step")
+    if sys.modules.get("jax", False) is None:
+        names.append("jax_not_imported")
     return names
 
 
