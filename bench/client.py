@@ -56,9 +56,6 @@ class LoadRun:
     # "other": everything else on the machine. When "other" is large, the run's wall-clock
     # figures are pessimistic and the CPU per message is the steadier figure.
     cpu_seconds: dict[str, float] = field(default_factory=dict)
-    # CPU milliseconds the servers spent on each message, when the run measured them (one
-    # message at a time only: at once, the servers' CPU cannot be told apart by message).
-    server_cpu_ms: list[float] = field(default_factory=list)
 
     @property
     def messages(self) -> int:
@@ -132,10 +129,8 @@ async def _say(
     run: LoadRun,
     check: Callable[[Any], str | None],
     headers: dict[str, str] | None,
-    server_cpu_ns: Callable[[], int] | None = None,
 ) -> None:
     """Sends one message and records its latency (and what went wrong) in `run`."""
-    cpu_before = server_cpu_ns() if server_cpu_ns else 0
     start = time.perf_counter()
     try:
         async with session.post(url, json=payload, headers=headers) as response:
@@ -146,8 +141,6 @@ async def _say(
     except (aiohttp.ClientError, ValueError) as exc:
         error = type(exc).__name__
     run.latencies_ms.append((time.perf_counter() - start) * 1000)
-    if server_cpu_ns:
-        run.server_cpu_ms.append((server_cpu_ns() - cpu_before) / 1e6)
     if error:
         run.errors[error] += 1
 
@@ -167,13 +160,11 @@ def run_load(
     seconds: float = math.inf,
     check: Callable[[Any], str | None] = rest_error,
     headers: dict[str, str] | None = None,
-    server_cpu_ns: Callable[[], int] | None = None,
 ) -> LoadRun:
     """`concurrency` patients, each taking the next conversation and sending its messages in
     turn, until `total` messages were sent, `seconds` passed or the conversations ran out.
     One conversation of many messages at concurrency 1 is a latency run (the latencies are
-    in the order of the messages), and `server_cpu_ns` (the servers' CPU so far) times the
-    servers' CPU for each message."""
+    in the order of the messages)."""
     run, stream = LoadRun(label, concurrency), iter(conversations)
     left, deadline = total, time.perf_counter() + seconds
 
@@ -184,7 +175,7 @@ def run_load(
                 if left <= 0 or time.perf_counter() >= deadline:
                     return
                 left -= 1
-                await _say(session, url, payload, run, check, headers, server_cpu_ns)
+                await _say(session, url, payload, run, check, headers)
 
     async def patients() -> None:
         async with _client_session(concurrency) as session:
@@ -234,9 +225,8 @@ def run_mixed(
     return short_run, long_run
 
 
-def window_p50(runs: Iterable[LoadRun], first: int, last: int, cpu: bool = False) -> float:
+def window_p50(runs: Iterable[LoadRun], first: int, last: int) -> float:
     """The p50 of the messages at positions first..last (1-based, inclusive) of runs that
-    each sent one conversation in order, pooled; NaN if no run reached `last`. `cpu`: of
-    the servers' CPU per message instead of the latency."""
-    series = [run.server_cpu_ms if cpu else run.latencies_ms for run in runs]
+    each sent one conversation in order, pooled; NaN if no run reached `last`."""
+    series = [run.latencies_ms for run in runs]
     return percentile([ms for s in series if len(s) >= last for ms in s[first - 1 : last]], 50)

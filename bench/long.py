@@ -1,10 +1,11 @@
-"""Long conversations: what a turn costs as a conversation grows, for the project and for
-Rasa's own starter bot (`rasa init`), measured the same way in the same run.
+"""Long conversations: what a turn costs as a conversation grows, for the project, the
+project before its windowed tracker load (bench/experiments.py BEFORE_ENV) and Rasa's own
+starter bot (`rasa init`), measured the same way in the same run.
 
 The series: long conversations, one message at a time (no other load), and the p50 of the
-turns at positions 1-10, 41-50, 91-100 and 191-200 (bench/settings.py LONG_WINDOWS). The
-mixed load: one patient who keeps asking (a long conversation) among MIXED_SHORT patients
-with short ones, until the long one ends: a long conversation must not slow everyone.
+turns at the positions of bench/settings.py LONG_WINDOWS. The mixed load: one patient who
+keeps asking (a long conversation) among MIXED_SHORT patients with short ones, until the
+long one ends: a long conversation must not slow everyone.
 
 The reference is the stock bot as `rasa init --no-prompt` creates and trains it (the
 moodbot: Rasa's default pipeline, Memoization, Rule, UnexpecTED and TED policies), served
@@ -17,7 +18,6 @@ from __future__ import annotations
 import os
 import signal
 import subprocess
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -27,25 +27,13 @@ from pathlib import Path
 import requests
 
 from bench.client import LoadRun, measured, median, run_load, run_mixed, window_p50
-from bench.procs import (
-    MB,
-    CommandResult,
-    cpu_ns,
-    group_cpu_seconds,
-    group_pids,
-    group_rss,
-    run_command,
-)
+from bench.procs import MB, group_cpu_seconds, group_rss, run_command
 from bench.settings import LONG_WINDOWS, MIXED_SHORT, Sizes
 from bench.workload import STOCK_SCRIPTS, conversations, long_conversation
 from runtime.settings import HOST, RASA_ENV, VENV_BIN
 from runtime.stack import free_port, private_dir, wait_for
 
-PROJECT, STOCK = "project", "stock rasa init"
-
-
-def window_label(first: int, last: int) -> str:
-    return f"{first}–{last}"
+PROJECT, BEFORE, STOCK = "project", "project before", "stock rasa init"
 
 
 @dataclass
@@ -59,22 +47,21 @@ class LongResults:
     rss_mb: float = float("nan")  # the Rasa server, after these runs
     training_s: float = float("nan")  # the stock bot's `rasa init` (with its training)
 
-    def windows(self, cpu: bool = False) -> dict[str, float]:
-        """p50 ms of the turns at each of LONG_WINDOWS's positions (`cpu`: of the CPU the
-        servers spent on each turn, which a busy machine does not inflate)."""
-        return {window_label(a, b): window_p50(self.runs, a, b, cpu) for a, b in LONG_WINDOWS}
+    def windows(self) -> dict[str, float]:
+        """p50 ms of the turns at each of LONG_WINDOWS's positions."""
+        return {f"{a}–{b}": window_p50(self.runs, a, b) for a, b in LONG_WINDOWS}
+
+    def ratio(self, first: int, last: int) -> float:
+        """p50 at turns first..last over p50 at turns 1-10."""
+        start = window_p50(self.runs, *LONG_WINDOWS[0])
+        return window_p50(self.runs, first, last) / start if start else float("nan")
 
     @property
     def other_cores(self) -> float:
-        """Cores other processes kept busy during the runs (median): a busy machine
-        slows every turn alike, so the ratios stay comparable."""
+        """Cores other processes kept busy during the runs (median): a busy machine slows
+        every turn alike, so the ratios stay comparable."""
         runs = [*self.runs, *([self.mixed_short] if self.mixed_short else [])]
         return median(run.other_cores for run in runs)
-
-    def ratio(self, first: int, last: int, cpu: bool = False) -> float:
-        """p50 at turns first..last over p50 at turns 1-10."""
-        start = window_p50(self.runs, *LONG_WINDOWS[0], cpu)
-        return window_p50(self.runs, first, last, cpu) / start if start else float("nan")
 
 
 @dataclass
@@ -85,23 +72,19 @@ class Assistant:
     url: str  # its REST webhook
     rasa_rss_mb: Callable[[], float]
     cpu_groups: Callable[[], dict[str, float]]  # CPU seconds of its process groups
-    server_pids: Callable[[], list[int]]  # its servers' processes
     scripts: list[list[str]]  # conversations in the words it was trained on
 
 
 def measure_long(
     assistant: Assistant, sizes: Sizes, log: Callable[[str], None], out: LongResults
-) -> LongResults:
+) -> None:
     """The long-conversation series, then the mixed load, on one running assistant; `out`
     keeps what was measured if a step fails."""
     name, url, scripts = assistant.name, assistant.url, assistant.scripts
     for number in range(sizes.long_repeats):
         turns = long_conversation(f"{name}-{number}", sizes.long_turns, scripts, seed=number)
-        probe = partial(cpu_ns, assistant.server_pids())
-        label = f"long conversation {number + 1}"
-        load = partial(run_load, url, [turns], label, server_cpu_ns=probe)
+        load = partial(run_load, url, [turns], f"long conversation {number + 1}")
         out.runs.append(measured(assistant.cpu_groups, load))
-        log(f"{name}: long conversation {number + 1}, {out.runs[-1].error_count} errors")
     log(f"{name}: p50 by turn " + ", ".join(f"{k}: {v:.1f} ms" for k, v in out.windows().items()))
     long = long_conversation(f"{name}-mixed", sizes.mixed_long_turns, scripts, seed=99)
     short = conversations(f"{name}-mixed", scripts=scripts)
@@ -118,7 +101,6 @@ def measure_long(
         f"p99 {out.mixed_short.p(99):.0f} ms; the long one p50 {out.mixed_long.p(50):.0f} ms"
     )
     out.rss_mb = assistant.rasa_rss_mb()
-    return out
 
 
 def stock_env() -> dict[str, str]:
@@ -137,7 +119,7 @@ def stock_env() -> dict[str, str]:
 
 class StockBot:
     """`rasa init --no-prompt` in a folder of `work`, trained there and served by `rasa run`
-    on a free loopback port."""
+    on a free loopback port, in its own process group."""
 
     def __init__(self, work: Path, logs: Path):
         self.folder, self.logs = work / "stock-bot", logs / "stock-bot"
@@ -145,14 +127,14 @@ class StockBot:
         self.rest_url = f"http://{HOST}:{self.port}/webhooks/rest/webhook"
         self.process: subprocess.Popen | None = None
 
-    def create_and_train(self) -> CommandResult:
-        """`rasa init --no-prompt` creates the project and trains its model (minutes)."""
+    def create_and_train(self) -> float:
+        """`rasa init --no-prompt` creates the project and trains its model: seconds."""
         private_dir(self.folder)
         args = [str(VENV_BIN / "rasa"), "init", "--no-prompt", "--init-dir", str(self.folder)]
         result = run_command(args, self.logs / "init.log", 1800, stock_env())
         if result.returncode != 0 or not list((self.folder / "models").glob("*.tar.gz")):
             raise RuntimeError(f"rasa init: exit code {result.returncode}, see {self.logs}")
-        return result
+        return result.seconds
 
     def start(self, timeout: float = 240) -> None:
         private_dir(self.logs)
@@ -173,14 +155,15 @@ class StockBot:
         if reply.status_code != 200 or not reply.json():
             raise RuntimeError("the stock bot did not answer its first message")
 
-    def rss_mb(self) -> float:
-        return group_rss(self.process.pid) / MB if self.process else float("nan")
-
-    def cpu_seconds(self) -> dict[str, float]:
-        return {"rasa": group_cpu_seconds(self.process.pid)} if self.process else {}
-
-    def pids(self) -> list[int]:
-        return group_pids(self.process.pid) if self.process else []
+    def assistant(self) -> Assistant:
+        pid = self.process.pid if self.process else 0
+        return Assistant(
+            STOCK,
+            self.rest_url,
+            lambda: group_rss(pid) / MB,
+            lambda: {"rasa": group_cpu_seconds(pid)},
+            STOCK_SCRIPTS,
+        )
 
     def stop(self) -> None:
         process, self.process = self.process, None
@@ -199,17 +182,12 @@ def measure_stock_bot(
 ) -> None:
     bot = StockBot(work, logs)
     try:
-        began = time.monotonic()
-        bot.create_and_train()
-        out.training_s = time.monotonic() - began
+        out.training_s = bot.create_and_train()
         log(f"{STOCK}: created and trained in {out.training_s:.0f} s")
         bot.start()
         warmup = conversations("stock-warmup", scripts=STOCK_SCRIPTS)
         run_load(bot.rest_url, warmup, "warm-up", 1, sizes.warmup_messages)
-        assistant = Assistant(
-            STOCK, bot.rest_url, bot.rss_mb, bot.cpu_seconds, bot.pids, STOCK_SCRIPTS
-        )
-        measure_long(assistant, sizes, log, out)
+        measure_long(bot.assistant(), sizes, log, out)
     finally:
         bot.stop()
 
@@ -218,13 +196,11 @@ def summary(results: list[LongResults]) -> dict[str, float]:
     """The figures the report and the goals read, by name (NaN when not measured)."""
     by_name = {r.name: r for r in results}
     figures: dict[str, float] = {}
-    for prefix, name in (("long", PROJECT), ("stock_long", STOCK)):
+    for prefix, name in (("long", PROJECT), ("before_long", BEFORE), ("stock_long", STOCK)):
         r = by_name.get(name, LongResults(name))
         for a, b in LONG_WINDOWS:
             figures[f"{prefix}_p50_{a}_{b}"] = window_p50(r.runs, a, b)
-            figures[f"{prefix}_cpu_{a}_{b}"] = window_p50(r.runs, a, b, cpu=True)
         figures[f"{prefix}_ratio_100"] = r.ratio(91, 100)
-        figures[f"{prefix}_cpu_ratio_100"] = r.ratio(91, 100, cpu=True)
         short = r.mixed_short
         figures[f"{prefix}_mixed_short_p50"] = short.p(50) if short else float("nan")
         figures[f"{prefix}_mixed_short_p99"] = short.p(99) if short else float("nan")

@@ -88,25 +88,6 @@ def group_cpu_seconds(leader: int) -> float:
     return _group_sum(leader, lambda f: int(f[11]) + int(f[12])) / _TICK
 
 
-def group_pids(leader: int) -> list[int]:
-    """The processes of a process group now (a server's workers and children)."""
-    return [pid for pid, _, f in _processes() if pid == leader or f[2] == str(leader)]
-
-
-def cpu_ns(pids: list[int]) -> int:
-    """Nanoseconds all threads of these processes have run so far (the scheduler's own
-    count, /proc/<pid>/task/<tid>/schedstat): fine enough to time the CPU of one message,
-    where /proc's CPU ticks are 10 ms."""
-    total = 0
-    for pid in pids:
-        for task in Path(f"/proc/{pid}/task").glob("*/schedstat"):
-            try:
-                total += int(task.read_text().split()[0])
-            except (OSError, IndexError, ValueError):  # the thread ended meanwhile
-                continue
-    return total
-
-
 def named_cpu_seconds(name: str) -> float:
     """CPU time of every process called `name` (services the benchmark did not start), with
     its reaped children: PostgreSQL forks a backend per connection."""

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from bench.client import NAN, LoadRun, median
 from bench.experiments import EXPERIMENTS
-from bench.long import PROJECT, STOCK
+from bench.long import BEFORE, PROJECT, STOCK
 from bench.long import summary as long_summary
 from bench.procs import MB, machine
 from bench.profile import SAMPLES_PER_SECOND
@@ -167,18 +167,12 @@ def markdown(b: Benchmark, f: dict[str, float]) -> list[str]:
 def _long(b: Benchmark) -> list[str]:
     if not b.long:
         return []
-    windows = [f"{a}–{z}" for a, z in LONG_WINDOWS]
     rows, mixed = [], []
     for r in b.long:
+        runs_errors = str(sum(run.error_count for run in r.runs))
         rows.append(
-            [r.name, str(len(r.runs))]
-            + [_n(v) for v in r.windows().values()]
-            + [
-                _n(r.ratio(91, 100), 2),
-                str(sum(run.error_count for run in r.runs)),
-                _n(r.rss_mb, 0),
-                _n(r.other_cores, 2),
-            ]
+            [r.name, str(len(r.runs)), *(_n(v) for v in r.windows().values())]
+            + [_n(r.ratio(91, 100), 2), runs_errors, _n(r.rss_mb, 0), _n(r.other_cores, 2)]
         )
         if r.mixed_short and r.mixed_long:
             short, long = r.mixed_short, r.mixed_long
@@ -187,26 +181,21 @@ def _long(b: Benchmark) -> list[str]:
                 + [f"{long.messages:,}", _n(long.p(50), 0), _n(long.p(99), 0)]
                 + [str(short.error_count + long.error_count)]
             )
-    cpu_rows = [
-        [r.name, *(_n(v) for v in r.windows(cpu=True).values()), _n(r.ratio(91, 100, True), 2)]
-        for r in b.long
-    ]
-    header = ["assistant", "conversations", *(f"p50 ms, turns {w}" for w in windows)]
+    windows = [f"p50 ms, turns {a}–{z}" for a, z in LONG_WINDOWS]
     stock = next((r for r in b.long if r.name == STOCK), None)
     trained = (
-        f" (`rasa init`, its training included: {_n(stock.training_s, 0)} s)" if stock else ""
+        f" (its `rasa init`, training included: {_n(stock.training_s, 0)} s)" if stock else ""
     )
     return [
         "## Long conversations\n",
         f"Each conversation {b.sizes.long_turns} messages under one sender id, one message at a "
-        f"time: p50 of the turns at each position, pooled over the conversations; "
-        f"{PROJECT} against Rasa's starter bot{trained}, measured the same way.\n",
-        *_table(header + ["91–100 ÷ 1–10", "errors", "Rasa RSS MB after", "other cores"], rows),
-        "The CPU the servers spent on each turn (Rasa's and the action server's, from the "
-        "scheduler's count of each thread), p50 at the same positions: what the latency "
-        "would be on an idle machine, less the waits for the action server and the disk.\n",
+        f"time: p50 of the turns at each position, pooled over the conversations. {PROJECT}; "
+        f"{BEFORE}: the `before-windowed-load` experiment's stack (Rasa's SQL store and model "
+        f"load); Rasa's starter bot{trained}; measured the same way, one after the other.\n",
         *_table(
-            ["assistant", *(f"CPU ms, turns {w}" for w in windows), "91–100 ÷ 1–10"], cpu_rows
+            ["assistant", "conversations", *windows, "91–100 ÷ 1–10", "errors"]
+            + ["Rasa RSS MB after", "other cores"],
+            rows,
         ),
         f"Mixed load: {MIXED_SHORT} patients with short conversations, one after the other, "
         f"beside one patient in a conversation of {b.sizes.mixed_long_turns} messages, until "

@@ -23,8 +23,16 @@ from typing import Any
 
 from bench import report
 from bench.accuracy import AccuracyResults, dev_set_on_stack, rasa_tests, red_flags_on_stack
-from bench.experiments import ExperimentResult, run_experiments
-from bench.long import PROJECT, STOCK, Assistant, LongResults, measure_long, measure_stock_bot
+from bench.experiments import BEFORE_ENV, ExperimentResult, run_experiments
+from bench.long import (
+    BEFORE,
+    PROJECT,
+    STOCK,
+    Assistant,
+    LongResults,
+    measure_long,
+    measure_stock_bot,
+)
 from bench.procs import MB, CommandResult, bench_env, run_command
 from bench.serving import BenchStack, ServingResults, measure_main_stack
 from bench.settings import DEV, FULL, QUICK, Sizes
@@ -53,7 +61,7 @@ class Benchmark:
         self.model_mb = float("nan")
         self.accuracy: AccuracyResults | None = None
         self.experiments: list[ExperimentResult] = []
-        self.long: list[LongResults] = []  # the project's, then the stock bot's
+        self.long: list[LongResults] = []  # the project's, before, the stock bot's
 
     def log(self, message: str) -> None:
         minutes, seconds = divmod(int(time.monotonic() - self.began), 60)
@@ -111,24 +119,21 @@ class Benchmark:
             stack.stop()
 
     def measure_long(self) -> None:
-        """Long conversations and the mixed load: the project on a stack of its own (so the
-        main stack's memory soak counts only its own messages), then the stock bot."""
-        stack = BenchStack("long", self.work, self.logs, self.model)
-        try:
-            stack.start()
-            stack.rest("warm-up", 1, self.sizes.warmup_messages, "long-warmup")
-            self.long.append(LongResults(PROJECT))
-            assistant = Assistant(
-                PROJECT,
-                stack.rest_url,
-                lambda: stack.rss_mb()["rasa"],
-                stack.cpu,
-                stack.pids,
-                SCRIPTS,
+        """Long conversations and the mixed load: the project, then the project before its
+        windowed load, each on a stack of its own (so the main stack's memory soak counts
+        only its own messages), then the stock bot."""
+        for name, env in ((PROJECT, {}), (BEFORE, BEFORE_ENV)):
+            self.long.append(LongResults(name))
+            stack = BenchStack(
+                f"long-{name.replace(' ', '-')}", self.work, self.logs, self.model, **env
             )
-            measure_long(assistant, self.sizes, self.log, self.long[-1])
-        finally:
-            stack.stop()
+            try:
+                stack.start()
+                stack.rest("warm-up", 1, self.sizes.warmup_messages, f"warm-{name}")
+                assistant = Assistant(name, stack.rest_url, stack.rasa_mb, stack.cpu, SCRIPTS)
+                measure_long(assistant, self.sizes, self.log, self.long[-1])
+            finally:
+                stack.stop()
         self.long.append(LongResults(STOCK))
         measure_stock_bot(self.work, self.logs, self.sizes, self.log, self.long[-1])
 

@@ -23,7 +23,7 @@ import jwt
 import requests
 
 from bench.client import LoadRun, measured, parse_error, run_load
-from bench.procs import MB, group_cpu_seconds, group_pids, group_rss
+from bench.procs import MB, group_cpu_seconds, group_rss
 from bench.profile import Profile, profile_under_load
 from bench.settings import CONCURRENCY_LEVELS, LOAD_CONCURRENCY, Sizes
 from bench.workload import conversations, messages
@@ -91,13 +91,12 @@ class BenchStack:
         """Resident memory of the Rasa server and the action server, each with its group."""
         return {name: group_rss(p.pid) / MB for name, p in self.stack.processes.items()}
 
+    def rasa_mb(self) -> float:
+        return self.rss_mb()["rasa"]
+
     def cpu(self) -> dict[str, float]:
         """CPU seconds so far of each server's process group."""
         return {n: group_cpu_seconds(p.pid) for n, p in self.stack.processes.items()}
-
-    def pids(self) -> list[int]:
-        """The processes of both servers' groups (Rasa's and the action server's)."""
-        return [pid for p in self.stack.processes.values() for pid in group_pids(p.pid)]
 
     def measured(self, load: Callable[[], LoadRun]) -> LoadRun:
         """Runs a load and records the CPU each server, the client and the rest used."""

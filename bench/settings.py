@@ -39,7 +39,7 @@ class Sizes:
 FULL = Sizes(
     "full", 100, 500, 3, (150, 300, 400, 500), 3, 10_000, 2, 3, 5, 150, 1_000, 200, 3, 500
 )
-QUICK = Sizes("quick", 30, 200, 1, (60, 120, 200, 250), 1, 2_000, 1, 1, 0, 60, 300, 200, 1, 500)
+QUICK = Sizes("quick", 30, 200, 1, (60, 120, 200, 250), 1, 2_000, 1, 1, 0, 60, 300, 200, 1, 200)
 # For working on the benchmark's own code: every part runs in seconds; figures mean nothing.
 DEV = Sizes("dev", 5, 20, 2, (10, 20, 40, 60), 2, 600, 1, 1, 0, 10, 40, 20, 1, 30)
 
