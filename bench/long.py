@@ -136,7 +136,8 @@ class StockBot:
             raise RuntimeError(f"rasa init: exit code {result.returncode}, see {self.logs}")
         return result.seconds
 
-    def start(self, timeout: float = 240) -> None:
+    def start(self, timeout: float = 900) -> None:
+        # Its model load trains TED, UnexpecTED and DIET one step each: minutes on a busy host.
         private_dir(self.logs)
         args = [str(VENV_BIN / "rasa"), "run", "--model", "models", "--interface", HOST]
         args += ["--port", str(self.port), "--endpoints", "endpoints.yml"]
