@@ -16,15 +16,15 @@ The overrides:
 * `model_load_without_training_step`: to load a DIET (or TED) model, Rasa builds it by
   training it for one step on an example, then overwrites the weights with the trained
   ones; the training graph, its kernels and the optimizer then stay in memory for the
-  life of the server (about 145 MB of this assistant's Rasa server). This builds the
+  life of the server (docs/benchmarks.md, "Memory", has the size). This builds the
   model by the prediction Rasa makes at load anyway, each weight restored from the
   checkpoint as it is created: the same weights, the same predictions (tested on the
   whole dev set), no training step. `rasa train --finetune` keeps Rasa's way.
-* `jax_not_imported`: TensorFlow Lite imports jax and jaxlib whenever they are installed
-  (something in requirements.lock pulls them in) and Rasa imports TensorFlow Lite; the
-  assistant never uses them, and they are ≈ 100 MB of the Rasa server's resident set.
-  This module marks jax as absent when it is imported before TensorFlow, which TensorFlow
-  handles as jax not being installed.
+* `jax_not_imported`: TensorFlow 2.12 requires jax, and TensorFlow Lite (which Rasa
+  imports) imports jax and jaxlib whenever they are installed, for a converter the
+  assistant never uses; they take a large part of the Rasa server's resident set
+  (docs/benchmarks.md, "Memory"). This module marks jax as absent when it is imported
+  before TensorFlow, which TensorFlow Lite handles as jax not being installed.
 * `conversation_engine()` reads, without changing, what Rasa keeps on its Sanic app
   (`app.ctx.agent`, the FailSafeTrackerStore's `_tracker_store`): Rasa 3.6 has no API
   to delete one conversation, and a patient must be able to delete theirs.
