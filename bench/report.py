@@ -190,8 +190,9 @@ def _long(b: Benchmark) -> list[str]:
         "## Long conversations\n",
         f"Each conversation {b.sizes.long_turns} messages under one sender id, one message at a "
         f"time: p50 of the turns at each position, pooled over the conversations. {PROJECT}; "
-        f"{BEFORE}: the `before-windowed-load` experiment's stack (Rasa's SQL store and model "
-        f"load); Rasa's starter bot{trained}; measured the same way, one after the other.\n",
+        f"{BEFORE}: the `before-windowed-load` experiment's stack (Rasa's SQL store, model "
+        f"load, jax, threads); Rasa's starter bot{trained}; measured the same way, one after "
+        "the other.\n",
         *_table(
             ["assistant", "conversations", *windows, "91–100 ÷ 1–10", "errors"]
             + ["Rasa RSS MB after", "other cores"],
