@@ -122,6 +122,35 @@ def parse_error(body: Any) -> str | None:
     return None if isinstance(body, dict) and body.get("intent") else "no intent"
 
 
+async def _say(
+    session: aiohttp.ClientSession,
+    url: str,
+    payload: dict[str, Any],
+    run: LoadRun,
+    check: Callable[[Any], str | None],
+    headers: dict[str, str] | None,
+) -> None:
+    """Sends one message and records its latency (and what went wrong) in `run`."""
+    start = time.perf_counter()
+    try:
+        async with session.post(url, json=payload, headers=headers) as response:
+            body = await response.json(content_type=None)
+            error = check(body) if response.status == 200 else f"HTTP {response.status}"
+    except asyncio.TimeoutError:
+        error = "timeout"
+    except (aiohttp.ClientError, ValueError) as exc:
+        error = type(exc).__name__
+    run.latencies_ms.append((time.perf_counter() - start) * 1000)
+    if error:
+        run.errors[error] += 1
+
+
+def _client_session(concurrency: int) -> aiohttp.ClientSession:
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
+    return aiohttp.ClientSession(connector=connector, timeout=timeout)
+
+
 def run_load(
     url: str,
     conversations: Iterable[list[dict[str, Any]]],
@@ -134,23 +163,10 @@ def run_load(
 ) -> LoadRun:
     """`concurrency` patients, each taking the next conversation and sending its messages in
     turn, until `total` messages were sent, `seconds` passed or the conversations ran out.
-    One conversation of many messages at concurrency 1 is a latency run."""
+    One conversation of many messages at concurrency 1 is a latency run (the latencies are
+    in the order of the messages)."""
     run, stream = LoadRun(label, concurrency), iter(conversations)
     left, deadline = total, time.perf_counter() + seconds
-
-    async def say(session: aiohttp.ClientSession, payload: dict[str, Any]) -> None:
-        start = time.perf_counter()
-        try:
-            async with session.post(url, json=payload, headers=headers) as response:
-                body = await response.json(content_type=None)
-                error = check(body) if response.status == 200 else f"HTTP {response.status}"
-        except asyncio.TimeoutError:
-            error = "timeout"
-        except (aiohttp.ClientError, ValueError) as exc:
-            error = type(exc).__name__
-        run.latencies_ms.append((time.perf_counter() - start) * 1000)
-        if error:
-            run.errors[error] += 1
 
     async def patient(session: aiohttp.ClientSession) -> None:
         nonlocal left
@@ -159,15 +175,58 @@ def run_load(
                 if left <= 0 or time.perf_counter() >= deadline:
                     return
                 left -= 1
-                await say(session, payload)
+                await _say(session, url, payload, run, check, headers)
 
     async def patients() -> None:
-        connector = aiohttp.TCPConnector(limit=concurrency)
-        timeout = aiohttp.ClientTimeout(total=REQUEST_TIMEOUT_S)
-        async with aiohttp.ClientSession(connector=connector, timeout=timeout) as session:
+        async with _client_session(concurrency) as session:
             start = time.perf_counter()
             await asyncio.gather(*(patient(session) for _ in range(concurrency)))
             run.wall_seconds = time.perf_counter() - start
 
     asyncio.run(patients())
     return run
+
+
+def run_mixed(
+    url: str,
+    long: list[dict[str, Any]],
+    short: Iterable[list[dict[str, Any]]],
+    short_patients: int,
+    check: Callable[[Any], str | None] = rest_error,
+) -> tuple[LoadRun, LoadRun]:
+    """One patient sends the long conversation's messages in turn while `short_patients`
+    others go through short conversations, one after the other, until the long one ends:
+    (the short conversations' run, the long one's)."""
+    short_run = LoadRun("short conversations", short_patients)
+    long_run = LoadRun("long conversation", 1)
+    stream, finished = iter(short), False
+
+    async def long_patient(session: aiohttp.ClientSession) -> None:
+        nonlocal finished
+        for payload in long:
+            await _say(session, url, payload, long_run, check, None)
+        finished = True
+
+    async def short_patient(session: aiohttp.ClientSession) -> None:
+        while not finished and (conversation := next(stream, None)) is not None:
+            for payload in conversation:
+                if finished:
+                    return
+                await _say(session, url, payload, short_run, check, None)
+
+    async def patients() -> None:
+        async with _client_session(short_patients + 1) as session:
+            start = time.perf_counter()
+            others = [short_patient(session) for _ in range(short_patients)]
+            await asyncio.gather(long_patient(session), *others)
+            short_run.wall_seconds = long_run.wall_seconds = time.perf_counter() - start
+
+    asyncio.run(patients())
+    return short_run, long_run
+
+
+def window_p50(runs: Iterable[LoadRun], first: int, last: int) -> float:
+    """The p50 of the messages at positions first..last (1-based, inclusive) of runs that
+    each sent one conversation in order, pooled; NaN if no run reached `last`."""
+    series = [run.latencies_ms for run in runs]
+    return percentile([ms for s in series if len(s) >= last for ms in s[first - 1 : last]], 50)

@@ -21,18 +21,35 @@ from runtime.settings import ROOT
 ROUNDS = 3
 WARMUP_MESSAGES = 50
 
+PATCHES = {"PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench' / 'patches'}"}
+RASA_SQL_STORE = {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-rasa-sql.yml")}
+# The project before its windowed tracker load and its memory cuts: Rasa's own SQL store,
+# Rasa's model load and jax imported (bench/patches/sitecustomize.py leaves out only those
+# overrides), and the libraries' own thread and arena counts (0: the library decides)
+# instead of runtime/settings.py's SERVER_THREADS.
+BEFORE_ENV = {
+    **PATCHES,
+    **RASA_SQL_STORE,
+    "BENCH_RASA_OVERRIDES_OFF": "model_load_without_training_step,jax_not_imported",
+    "TF_NUM_INTRAOP_THREADS": "0",
+    "TF_NUM_INTEROP_THREADS": "0",
+    "OMP_NUM_THREADS": "0",
+    "MALLOC_ARENA_MAX": "0",
+}
+
 # name -> (what differs from the project, the stack's extra environment)
 EXPERIMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "baseline": ("the project as it is, measured the same way as the others", {}),
     "without-rasa-overrides": (
         "runtime.rasa_compat.apply() is a no-op (bench/patches/sitecustomize.py): Rasa 3.6's "
-        "own action-response validation and action-server timeout",
-        {"PYTHONPATH": f"{ROOT}{os.pathsep}{ROOT / 'bench' / 'patches'}"},
+        "own action-response validation, action-server timeout and model load (one "
+        "training step)",
+        PATCHES,
     ),
-    "rasa-sql-tracker-store": (
-        "Rasa's own `type: SQL` tracker store on SQLite (bench/endpoints-rasa-sql.yml) "
-        "instead of runtime.rasa_compat.SQLiteTrackerStore",
-        {"RASA_ENDPOINTS": str(ROOT / "bench" / "endpoints-rasa-sql.yml")},
+    "before-windowed-load": (
+        "Rasa's own `type: SQL` tracker store on SQLite (bench/endpoints-rasa-sql.yml), "
+        "Rasa's model load, jax imported, the libraries' default threads and malloc arenas",
+        BEFORE_ENV,
     ),
 }
 

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, Any
 
 from bench.client import NAN, LoadRun, median
 from bench.experiments import EXPERIMENTS
+from bench.long import BEFORE, PROJECT, STOCK
+from bench.long import summary as long_summary
 from bench.procs import MB, machine
 from bench.profile import SAMPLES_PER_SECOND
-from bench.settings import GOALS, LOAD_CONCURRENCY
+from bench.settings import GOALS, LOAD_CONCURRENCY, LONG_WINDOWS, MIXED_SHORT
 from runtime.settings import ROOT
 
 if TYPE_CHECKING:  # bench.run imports this module
@@ -64,7 +66,11 @@ def figures(b: Benchmark) -> dict[str, float]:
         "rasa_cpu_ms_20": median(r.cpu_ms("rasa") for r in at_20),
         "cold_start_s": median(c.first_answer for c in s.cold_starts),
         "train_full_s": median(t.seconds for t in b.training),
+        **long_summary(b.long),
     }
+    # Memory figures exist (NaN) when the main stack did not run, as the goals read them.
+    memory = ("rss_total_mb", "rss_drift_pct", "rss_drift_from_start_pct")
+    f.update(dict.fromkeys((*memory, "rasa_rss_mb", "rasa_rss_drift_pct"), NAN))
     if s.memory:
         start, end = s.memory[0], s.memory[-1]
         warm = next((m for m in s.memory if m.phase == "after warm-up"), start)
@@ -72,6 +78,8 @@ def figures(b: Benchmark) -> dict[str, float]:
         f["rss_total_mb"] = max(m.rasa_mb + m.actions_mb for m in s.memory)
         f["rss_drift_pct"] = _change(warm_mb, end_mb)
         f["rss_drift_from_start_pct"] = _change(start_mb, end_mb)
+        f["rasa_rss_mb"] = end.rasa_mb
+        f["rasa_rss_drift_pct"] = _change(warm.rasa_mb, end.rasa_mb)
     return f
 
 
@@ -130,7 +138,7 @@ def markdown(b: Benchmark, f: dict[str, float]) -> list[str]:
     header = ["conversations", "msg/s", "p50 ms", "p99 ms", "CPU ms/msg: Rasa", "action server"]
     out += _table(header + ["client", "errors", "other cores"], rows)
 
-    out += _profile(b, f) + ["## Memory\n"]
+    out += _long(b) + _profile(b, f) + ["## Memory\n"]
     rows = [
         [m.phase, f"{m.messages:,}", *(_n(mb, 0) for mb in (m.rasa_mb, m.actions_mb))]
         + [_n(m.rasa_mb + m.actions_mb, 0)]
@@ -142,7 +150,9 @@ def markdown(b: Benchmark, f: dict[str, float]) -> list[str]:
         f"Drift from after the warm-up to the end: {_n(f.get('rss_drift_pct'))} % (from "
         f"right after the start: {_n(f.get('rss_drift_from_start_pct'))} %); "
         f"{sum(run.messages for run in s.soak):,} messages in the soak, "
-        f"{sum(run.error_count for run in s.soak)} errors.\n",
+        f"{sum(run.error_count for run in s.soak)} errors. The Rasa server alone: "
+        f"{_n(f.get('rasa_rss_mb'), 0)} MB at the end, drift {_n(f.get('rasa_rss_drift_pct'))} %."
+        "\n",
         "## Training and cold start\n",
         "- Full training (`rasa train --force`, empty cache): "
         f"{_mid([t.seconds for t in b.training])} s; model size {_n(b.model_mb)} MB (served "
@@ -152,6 +162,51 @@ def markdown(b: Benchmark, f: dict[str, float]) -> list[str]:
         f"{_mid([c.rasa_ready - c.action_server_ready for c in s.cold_starts])} s.\n",
     ]
     return out + _accuracy(b) + _experiments(b)
+
+
+def _long(b: Benchmark) -> list[str]:
+    if not b.long:
+        return []
+    rows, mixed = [], []
+    for r in b.long:
+        runs_errors = str(sum(run.error_count for run in r.runs))
+        rows.append(
+            [r.name, str(len(r.runs)), *(_n(v) for v in r.windows().values())]
+            + [_n(r.ratio(91, 100), 2), runs_errors, _n(r.rss_mb, 0), _n(r.other_cores, 2)]
+        )
+        if r.mixed_short and r.mixed_long:
+            short, long = r.mixed_short, r.mixed_long
+            mixed.append(
+                [r.name, f"{short.messages:,}", _n(short.p(50), 0), _n(short.p(99), 0)]
+                + [f"{long.messages:,}", _n(long.p(50), 0), _n(long.p(99), 0)]
+                + [str(short.error_count + long.error_count)]
+            )
+    windows = [f"p50 ms, turns {a}–{z}" for a, z in LONG_WINDOWS]
+    stock = next((r for r in b.long if r.name == STOCK), None)
+    trained = (
+        f" (its `rasa init`, training included: {_n(stock.training_s, 0)} s)" if stock else ""
+    )
+    return [
+        "## Long conversations\n",
+        f"Each conversation {b.sizes.long_turns} messages under one sender id, one message at a "
+        f"time: p50 of the turns at each position, pooled over the conversations. {PROJECT}; "
+        f"{BEFORE}: the `before-windowed-load` experiment's stack (Rasa's SQL store, model "
+        f"load, jax, threads); Rasa's starter bot{trained}; measured the same way, one after "
+        "the other.\n",
+        *_table(
+            ["assistant", "conversations", *windows, "91–100 ÷ 1–10", "errors"]
+            + ["Rasa RSS MB after", "other cores"],
+            rows,
+        ),
+        f"Mixed load: {MIXED_SHORT} patients with short conversations, one after the other, "
+        f"beside one patient in a conversation of {b.sizes.mixed_long_turns} messages, until "
+        "that one ends.\n",
+        *_table(
+            ["assistant", "short: messages", "p50 ms", "p99 ms", "long: messages", "p50 ms"]
+            + ["p99 ms", "errors"],
+            mixed,
+        ),
+    ]
 
 
 def _profile(b: Benchmark, f: dict[str, float]) -> list[str]:
@@ -284,7 +339,7 @@ def write_all(b: Benchmark, latest: Path | None) -> Path:
     """The JSON and the markdown, and a copy of the markdown in `latest` for the docs."""
     b.reports.mkdir(parents=True, exist_ok=True)
     f = figures(b)
-    parts = ("sizes", "serving", "training", "accuracy", "experiments")
+    parts = ("sizes", "serving", "training", "accuracy", "experiments", "long")
     data = {**b.results, "machine": machine(), "figures": f, **{k: getattr(b, k) for k in parts}}
     (b.reports / "benchmark.json").write_text(json.dumps(to_json(data), indent=2))
     text = "\n".join(markdown(b, f)) + "\n"

@@ -1,9 +1,10 @@
 """Benchmark of the mesotherapy assistant: `python -m bench.run [--quick | --dev]`.
 
-Accuracy, latency, throughput, memory, training time and cold start, the goals, and the
-project against stock Rasa, in reports/benchmark.md and reports/benchmark.json (a complete
-full run also copies the summary to docs/benchmark-latest.md; docs/benchmarks.md explains
-it). The parts run one after the other: two at once would compete for the same cores.
+Accuracy, latency, throughput, memory, training time and cold start, long conversations
+(against Rasa's own starter bot), the goals, and the project against stock Rasa, in
+reports/benchmark.md and reports/benchmark.json (a complete full run also copies the
+summary to docs/benchmark-latest.md; docs/benchmarks.md explains it). The parts run one
+after the other: two at once would compete for the same cores.
 """
 
 from __future__ import annotations
@@ -22,15 +23,27 @@ from typing import Any
 
 from bench import report
 from bench.accuracy import AccuracyResults, dev_set_on_stack, rasa_tests, red_flags_on_stack
-from bench.experiments import ExperimentResult, run_experiments
+from bench.experiments import BEFORE_ENV, ExperimentResult, run_experiments
+from bench.long import (
+    BEFORE,
+    PROJECT,
+    STOCK,
+    Assistant,
+    LongResults,
+    measure_long,
+    measure_stock_bot,
+)
 from bench.procs import MB, CommandResult, bench_env, run_command
 from bench.serving import BenchStack, ServingResults, measure_main_stack
 from bench.settings import DEV, FULL, QUICK, Sizes
+from bench.workload import SCRIPTS
 from runtime.settings import MODEL, ROOT, VENV_BIN
 
 REPORTS = ROOT / "reports"
 LATEST = ROOT / "docs" / "benchmark-latest.md"
-PARTS = ("training", "accuracy", "experiments", "cold start")
+PARTS = ("training", "accuracy", "experiments", "cold start", "long")
+# Every part in the order it runs; `--only` names one of them.
+ALL_PARTS = ("training", "serving", "long", "accuracy", "experiments", "cold start")
 
 
 class Benchmark:
@@ -48,6 +61,7 @@ class Benchmark:
         self.model_mb = float("nan")
         self.accuracy: AccuracyResults | None = None
         self.experiments: list[ExperimentResult] = []
+        self.long: list[LongResults] = []  # the project's, before, the stock bot's
 
     def log(self, message: str) -> None:
         minutes, seconds = divmod(int(time.monotonic() - self.began), 60)
@@ -69,6 +83,7 @@ class Benchmark:
         self.logs.mkdir(parents=True, exist_ok=True)
         self.step("training", self.measure_training)
         self.step("serving", self.measure_serving)
+        self.step("long", self.measure_long)
         self.step("accuracy", self.measure_accuracy)
         self.step("experiments", self.measure_experiments)
         self.step("cold start", self.measure_cold_starts)
@@ -102,6 +117,25 @@ class Benchmark:
                 )
         finally:
             stack.stop()
+
+    def measure_long(self) -> None:
+        """Long conversations and the mixed load: the project, then the project before its
+        windowed load, each on a stack of its own (so the main stack's memory soak counts
+        only its own messages), then the stock bot."""
+        for name, env in ((PROJECT, {}), (BEFORE, BEFORE_ENV)):
+            self.long.append(LongResults(name))
+            stack = BenchStack(
+                f"long-{name.replace(' ', '-')}", self.work, self.logs, self.model, **env
+            )
+            try:
+                stack.start()
+                stack.rest("warm-up", 1, self.sizes.warmup_messages, f"warm-{name}")
+                assistant = Assistant(name, stack.rest_url, stack.rasa_mb, stack.cpu, SCRIPTS)
+                measure_long(assistant, self.sizes, self.log, self.long[-1])
+            finally:
+                stack.stop()
+        self.long.append(LongResults(STOCK))
+        measure_stock_bot(self.work, self.logs, self.sizes, self.log, self.long[-1])
 
     def measure_accuracy(self) -> None:
         measured = self.accuracy
@@ -144,12 +178,20 @@ def _terminate(signum: int, frame: object) -> None:
     raise KeyboardInterrupt
 
 
+def skipped(only: str | None, skip: list[str]) -> list[str]:
+    """The parts left out: every part but `--only`'s, or those named by `--skip`."""
+    return [part for part in ALL_PARTS if part != only] if only else skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser("python -m bench.run", description=__doc__.split("\n")[0])
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--quick", action="store_true", help="smaller samples, one training, no CV")
     size.add_argument("--dev", action="store_true", help="a tiny run to test the benchmark code")
     parser.add_argument("--skip", action="append", default=[], choices=PARTS, help="repeatable")
+    parser.add_argument(
+        "--only", choices=ALL_PARTS, help="run this part alone (e.g. `--only long`)"
+    )
     parser.add_argument("--out", type=Path, default=REPORTS, help="default: reports/")
     parser.add_argument("--model", type=Path, default=MODEL, help="default: the served model")
     args = parser.parse_args(argv)
@@ -158,7 +200,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     signal.signal(signal.SIGTERM, _terminate)
     sizes = DEV if args.dev else QUICK if args.quick else FULL
-    bench = Benchmark(sizes, args.skip, args.out.resolve(), args.model.resolve())
+    bench = Benchmark(
+        sizes, skipped(args.only, args.skip), args.out.resolve(), args.model.resolve()
+    )
     bench.log(f"benchmark ({sizes.name}) starting; logs in {bench.logs}")
     interrupted = False
     try:

@@ -91,10 +91,16 @@ class BenchStack:
         """Resident memory of the Rasa server and the action server, each with its group."""
         return {name: group_rss(p.pid) / MB for name, p in self.stack.processes.items()}
 
+    def rasa_mb(self) -> float:
+        return self.rss_mb()["rasa"]
+
+    def cpu(self) -> dict[str, float]:
+        """CPU seconds so far of each server's process group."""
+        return {n: group_cpu_seconds(p.pid) for n, p in self.stack.processes.items()}
+
     def measured(self, load: Callable[[], LoadRun]) -> LoadRun:
         """Runs a load and records the CPU each server, the client and the rest used."""
-        processes = self.stack.processes
-        return measured(lambda: {n: group_cpu_seconds(p.pid) for n, p in processes.items()}, load)
+        return measured(self.cpu, load)
 
     def rest(self, label: str, concurrency: int, total: int, run_id: str) -> LoadRun:
         """`total` messages of fresh conversations through the REST webhook."""

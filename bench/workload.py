@@ -13,6 +13,8 @@ import random
 import uuid
 from collections.abc import Iterator
 
+from bench.settings import LONG_CYCLE
+
 SCRIPTS: list[list[str]] = [
     ["hi", "What is mesotherapy exactly?", "and how does it work?", "thanks!", "bye"],
     ["Can I have a coffee on the morning of my appointment?", "and after?", "great, thank you"],
@@ -41,17 +43,48 @@ SCRIPTS: list[list[str]] = [
 ]
 
 
-def conversations(run_id: str, seed: int = 2024) -> Iterator[list[dict[str, str]]]:
+def conversations(
+    run_id: str, seed: int = 2024, scripts: list[list[str]] | None = None
+) -> Iterator[list[dict[str, str]]]:
     """An endless, reproducible stream of REST payloads, conversation by conversation. Each
     conversation gets a new sender id, a UUID like the widget's, so trackers stay the length
     of a real chat."""
     rng = random.Random(seed)
     for number in itertools.count():
         sender = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench/{run_id}/{number}"))
-        yield [{"sender": sender, "message": text} for text in rng.choice(SCRIPTS)]
+        yield [{"sender": sender, "message": text} for text in rng.choice(scripts or SCRIPTS)]
 
 
 def messages(run_id: str, count: int, seed: int = 2024) -> list[dict[str, str]]:
     """The first `count` messages of the stream, for runs of one message at a time."""
     flat = itertools.chain.from_iterable(conversations(run_id, seed))
     return list(itertools.islice(flat, count))
+
+
+# The stock `rasa init` bot (bench/stock.py) knows greetings, moods, yes/no and "are you a
+# bot?": its conversations are in its own words, so it answers as it was trained to.
+STOCK_SCRIPTS: list[list[str]] = [
+    ["hi", "I am feeling very sad", "yes", "bye"],
+    ["hello there", "great, thanks", "are you a bot?"],
+    ["hey", "I'm unhappy", "no", "goodbye"],
+    ["good morning", "perfect", "am I talking to a human?", "see you later"],
+    ["hi", "so sad", "yes it did", "bye"],
+]
+
+
+def long_conversation(
+    run_id: str,
+    turns: int,
+    scripts: list[list[str]] = SCRIPTS,
+    seed: int = 2024,
+    cycle: int = LONG_CYCLE,
+) -> list[dict[str, str]]:
+    """One patient who keeps asking: `turns` messages under one sender id. The messages are
+    `cycle` messages of the scripted conversations, in a reproducible order, over and over:
+    turns 1-10, 41-50, 91-100... are then the same messages, so what differs between them
+    is only how long the conversation already is."""
+    sender = str(uuid.uuid5(uuid.NAMESPACE_URL, f"bench/{run_id}/long"))
+    rng = random.Random(seed)
+    texts = itertools.chain.from_iterable(rng.choice(scripts) for _ in itertools.count())
+    messages = list(itertools.islice(texts, cycle))
+    return [{"sender": sender, "message": messages[n % cycle]} for n in range(turns)]

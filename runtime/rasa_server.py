@@ -11,10 +11,12 @@ import datetime
 import os
 import sys
 
+# First: it marks jax absent before TensorFlow is imported (runtime/rasa_compat.py).
+from runtime import rasa_compat  # isort: skip
+
 from rasa.__main__ import main as rasa_main
 
 from content.review import load_review
-from runtime import rasa_compat
 
 
 def cors_origins(argv: list[str]) -> list[str]:

@@ -64,6 +64,17 @@ RASA_ENV: dict[str, str] = {
     "TF_CPP_MIN_LOG_LEVEL": "2",
     "SQLALCHEMY_SILENCE_UBER_WARNING": "1",
 }
+# The servers' processes only (training keeps every core): a message is a few tiny
+# tensors, run from Rasa's one event loop, so TensorFlow's two thread pools (one thread
+# per core each by default), OpenBLAS's threads (one per core) and glibc's malloc arenas
+# (up to 8 per core, one per thread that allocates) only add memory and contention per
+# replica, more on a host with more cores (docs/benchmarks.md, "Memory").
+SERVER_THREADS: dict[str, str] = {
+    "TF_NUM_INTRAOP_THREADS": "1",
+    "TF_NUM_INTEROP_THREADS": "1",
+    "OMP_NUM_THREADS": "1",
+    "MALLOC_ARENA_MAX": "2",
+}
 
 
 # Secrets that only the Rasa server (its tracker store, lock store and HTTP API) and the

@@ -27,6 +27,7 @@ from runtime.settings import (
     RASA_MAX_REQUEST_BYTES,
     ROOT,
     SECRET_VARIABLES,
+    SERVER_THREADS,
     VENV_BIN,
     WEB_DIR,
     ServeSettings,
@@ -108,7 +109,7 @@ class Stack:
         return f"http://{HOST}:{self.web_port}"
 
     def env(self) -> dict[str, str]:
-        env = rasa_env()
+        env = rasa_env(**SERVER_THREADS)
         env.update(
             ACTION_SERVER_PORT=str(self.action_port),
             TRACKER_DB=str(self.tracker_db),

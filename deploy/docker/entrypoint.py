@@ -34,6 +34,7 @@ from runtime.settings import (
     RASA_MAX_REQUEST_BYTES,
     ROOT,
     SECRET_VARIABLES,
+    SERVER_THREADS,
     ServeSettings,
     parse_origins,
 )
@@ -77,7 +78,7 @@ def rasa_command(env: Mapping[str, str]) -> list[str]:
 
 def rasa_env(env: Mapping[str, str]) -> dict[str, str]:
     settings = ServeSettings.from_env(env)
-    out = {**RASA_ENV, "PYTHONPATH": str(ROOT), **REPLICA_DEFAULTS, **env}
+    out = {**RASA_ENV, **SERVER_THREADS, "PYTHONPATH": str(ROOT), **REPLICA_DEFAULTS, **env}
     out.setdefault("RASA_ENDPOINTS", ENDPOINTS)
     limit = RASA_API_MAX_REQUEST_BYTES if settings.enable_api else RASA_MAX_REQUEST_BYTES
     out["SANIC_REQUEST_MAX_SIZE"] = str(limit)
@@ -104,7 +105,7 @@ def actions_command(env: Mapping[str, str]) -> list[str]:
 
 
 def actions_env(env: Mapping[str, str]) -> dict[str, str]:
-    out = {**RASA_ENV, "PYTHONPATH": str(ROOT), **env}
+    out = {**RASA_ENV, **SERVER_THREADS, "PYTHONPATH": str(ROOT), **env}
     out.update(SANIC_HOST=LISTEN, SANIC_REQUEST_MAX_SIZE=str(ACTION_SERVER_MAX_REQUEST_BYTES))
     # The action server has no use for the stores' secrets (runtime/stack.py drops them too).
     for secret in SECRET_VARIABLES:

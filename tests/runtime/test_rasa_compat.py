@@ -3,16 +3,17 @@
 from __future__ import annotations
 
 import importlib.metadata
+from pathlib import Path
 
 import pytest
 import rasa.core.actions.action as rasa_action
 from jsonschema import ValidationError, validators
+from rasa.utils.tensorflow.models import RasaModel
 
 from runtime import rasa_compat
 
 
-@pytest.fixture
-def applied(monkeypatch):
+def apply_until_the_end_of_the_test(monkeypatch) -> None:
     """apply() in this process, undone afterwards (monkeypatch restores the originals)."""
     monkeypatch.setattr(
         rasa_action.RemoteAction,
@@ -22,7 +23,13 @@ def applied(monkeypatch):
     monkeypatch.setattr(
         rasa_action, "DEFAULT_REQUEST_TIMEOUT", rasa_action.DEFAULT_REQUEST_TIMEOUT
     )
+    monkeypatch.setattr(RasaModel, "load", rasa_compat.RASA_MODEL_LOAD)
     rasa_compat.apply()
+
+
+@pytest.fixture
+def applied(monkeypatch):
+    apply_until_the_end_of_the_test(monkeypatch)
 
 
 def schema_checks(monkeypatch) -> list[int]:
@@ -62,12 +69,22 @@ def test_invalid_action_responses_are_still_refused(applied):
 
 def test_the_action_server_timeout_is_bounded(applied):
     assert rasa_action.DEFAULT_REQUEST_TIMEOUT == rasa_compat.ACTION_SERVER_TIMEOUT_SECONDS
-    assert rasa_compat.in_effect() == ["validator_built_once", "action_timeout"]
+    assert patched() == [
+        "validator_built_once",
+        "action_timeout",
+        "model_load_without_training_step",
+    ]
+
+
+def patched() -> list[str]:
+    """What apply() patches: the jax import is marked absent (or not) when the module is
+    imported, depending on whether TensorFlow was imported before it."""
+    return [name for name in rasa_compat.in_effect() if name != "jax_not_imported"]
 
 
 def test_nothing_is_in_effect_before_apply():
-    # Importing the module must not patch anything: only runtime/rasa_server.py applies.
-    assert rasa_compat.in_effect() == []
+    # Importing the module must not patch Rasa: only runtime/rasa_server.py applies.
+    assert patched() == []
 
 
 def test_apply_refuses_another_rasa_version(monkeypatch):
@@ -79,7 +96,7 @@ def test_apply_refuses_another_rasa_version(monkeypatch):
     )
     with pytest.raises(rasa_compat.IncompatibleRasa, match="written for rasa 3.6.21, found 3.7.0"):
         rasa_compat.apply()
-    assert rasa_compat.in_effect() == []
+    assert patched() == []
 
 
 def test_apply_refuses_when_a_target_is_gone(monkeypatch):
@@ -92,8 +109,57 @@ def test_apply_refuses_when_a_target_is_gone(monkeypatch):
 def test_the_running_rasa_server_has_every_override_in_effect(stack, patient):
     assert patient.text("What is mesotherapy?")  # a custom-action answer went through
     log = (stack.log_dir / "rasa.log").read_text(encoding="utf-8", errors="replace")
-    assert "rasa_compat.applied overrides=validator_built_once,action_timeout" in log
+    overrides = (
+        "validator_built_once,action_timeout,model_load_without_training_step,jax_not_imported"
+    )
+    assert f"rasa_compat.applied overrides={overrides}\n" in log
+    # TensorFlow Lite found no jax to import: none of its libraries are mapped.
+    maps = Path(f"/proc/{stack.processes['rasa'].pid}/maps").read_text()
+    assert "tensorflow" in maps and "jax" not in maps
     # The browser origins allowed to call the webhook are in the log (WEB_ORIGINS).
     assert f"rest.cors.allowed origins={stack.page_origin}," in log
     # The article's medical review is still a placeholder: the start-up says so.
     assert "content.review.warning" in log
+
+
+def dev_set_texts() -> list[str]:
+    import yaml
+
+    from runtime.settings import ROOT
+
+    data = yaml.safe_load((ROOT / "evaluation" / "nlu_dev.yml").read_text(encoding="utf-8"))
+    return [
+        line[2:].strip()
+        for block in data["nlu"]
+        for line in block["examples"].splitlines()
+        if line.startswith("- ")
+    ]
+
+
+def predictions(agent, texts: list[str]) -> list:
+    import asyncio
+
+    parsed = [asyncio.run(agent.parse_message(text)) for text in texts]
+    return [[(r["name"], r["confidence"]) for r in p["intent_ranking"]] for p in parsed]
+
+
+@pytest.mark.model
+def test_the_model_loads_without_a_training_step_and_predicts_the_same(monkeypatch):
+    import tensorflow as tf
+    from rasa.core.agent import Agent
+
+    from runtime.settings import MODEL
+
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`")
+    texts = dev_set_texts()
+    # Rasa's own load first: it trains one step to build the model.
+    expected = predictions(Agent.load(str(MODEL)), texts)
+
+    apply_until_the_end_of_the_test(monkeypatch)
+
+    def no_training(*args, **kwargs):
+        raise AssertionError("the served model must not be trained to be loaded")
+
+    monkeypatch.setattr(tf.keras.Model, "fit", no_training)
+    assert predictions(Agent.load(str(MODEL)), texts) == expected  # the whole dev set

@@ -1,17 +1,23 @@
 """The default profile's tracker store stores exactly what Rasa's SQL tracker store would
-(runtime/rasa_compat.py), with pooled connections and a durable SQLite journal."""
+(runtime/rasa_compat.py), with pooled connections and a durable SQLite journal, and loads
+a turn's tracker at a cost that does not grow with the conversation, with the same
+sessions, slots and rule predictions as Rasa's whole-session load."""
 
 import asyncio
+import json
 import sqlite3
+import tarfile
 from pathlib import Path
 
 import pytest
 import sqlalchemy as sa
+import yaml
 from rasa.core.tracker_store import SQLTrackerStore, create_tracker_store
 from rasa.core.utils import read_endpoints_from_path
 from rasa.shared.core.domain import Domain
 from rasa.shared.core.events import (
     ActionExecuted,
+    ActiveLoop,
     BotUttered,
     SessionStarted,
     SlotSet,
@@ -21,11 +27,19 @@ from rasa.shared.core.trackers import DialogueStateTracker
 from rasa.shared.exceptions import RasaException
 
 from runtime.privacy import is_sql_tracker_store
-from runtime.rasa_compat import SQLiteTrackerStore
-from runtime.settings import ROOT
+from runtime.rasa_compat import TURNS_KEPT, SQLiteTrackerStore
+from runtime.settings import MODEL, ROOT
+from runtime.stack import Stack, free_port
 from tests.conftest import Patient
 
 DOMAIN = Domain.load(str(ROOT / "domain.yml"))
+SESSION_SECONDS = DOMAIN.session_config.session_expiration_time * 60
+# The same domain with the context slot in the dialogue states, as a slot that
+# influences the conversation would be: states then show a slot's value at every turn.
+FEATURIZED = DOMAIN.merge(
+    Domain.from_dict({"slots": {"current_section": {"type": "text", "mappings": []}}}),
+    override=True,
+)
 
 
 def run(coroutine):
@@ -172,13 +186,205 @@ def test_a_conversation_erased_between_turns_starts_again_empty(tmp_path):
     assert run(store.retrieve("alice")) is None
 
 
+# A long conversation: what each turn loads ---------------------------------------------
+
+# (message, intent, action, the section the answer sets or None): answers set the
+# context slot, small talk and declined questions leave it as it was.
+TURN_KINDS = [
+    ("what should I avoid before?", "ask_avoid_before", "action_answer_from_article", "avoid"),
+    ("hello", "greet", "utter_greet", None),
+    ("how much is it", "out_of_scope", "action_explain_out_of_scope", None),
+    ("and after?", "ask_followup", "action_answer_from_article", "aftercare"),
+    ("thanks", "thank", "utter_you_are_welcome", None),
+]
+
+
+def what_a_turn_reads(tracker: DialogueStateTracker) -> dict:
+    """What Rasa's processor, the policies' defaults and the actions read from a loaded
+    tracker besides its last turns."""
+    last_user = tracker.get_last_event_for(UserUttered)
+    return {
+        "slots": tracker.current_slot_values(),
+        "latest_message": tracker.latest_message.text if tracker.latest_message else None,
+        "last_user_at": last_user.timestamp if last_user else None,  # session expiry
+        "latest_action": tracker.latest_action_name,
+        "paused": tracker.is_paused(),
+        "active_loop": tracker.active_loop_name,
+        "followup": tracker.followup_action,
+    }
+
+
+async def long_conversation(
+    store: SQLTrackerStore, turns: int, gap_before: int | None = None, first: int = 0
+) -> dict:
+    """Turns as Rasa's processor makes them, 10 s apart, with a pause longer than the
+    session expiry before turn `gap_before`: load the latest session, start a new one if
+    it expired, add the turn's events, save. Returns what each turn read and how many
+    events it loaded, and the states RulePolicy saw for each prediction."""
+    seen: dict[str, list] = {"reads": [], "states": [], "loaded": []}
+    for n in range(first, first + turns):
+        at = 1_000.0 + 10 * n + (2 * SESSION_SECONDS if gap_before and n >= gap_before else 0)
+        tracker = await store.get_or_create_tracker("patient", append_action_listen=False)
+        seen["loaded"].append(len(tracker.events))
+        last_user = tracker.get_last_event_for(UserUttered)
+        new_session = not tracker.applied_events() or (
+            last_user is not None and at - last_user.timestamp > SESSION_SECONDS
+        )
+        if new_session:  # Rasa's action_session_start, stamped as Rasa stamps it
+            tracker.update(ActionExecuted("action_session_start", timestamp=at - 0.6))
+            tracker.update(SessionStarted(timestamp=at - 0.5))
+            tracker.update(ActionExecuted("action_listen", timestamp=at - 0.4))
+        seen["reads"].append(what_a_turn_reads(tracker))
+        text, intent, action, section = TURN_KINDS[n % len(TURN_KINDS)]
+        tracker.update(UserUttered(text, intent={"name": intent, "confidence": 0.9}, timestamp=at))
+        if new_session:  # a slot set once, long before the last turns
+            tracker.update(SlotSet("session_started_metadata", {"n": n}, timestamp=at + 0.05))
+        seen["states"].append(tracker.past_states(store.domain))
+        tracker.update(ActionExecuted(action, timestamp=at + 0.1))
+        if section:
+            tracker.update(SlotSet("current_section", section, timestamp=at + 0.2))
+        tracker.update(BotUttered(f"reply {n}", timestamp=at + 0.3))
+        seen["states"].append(tracker.past_states(store.domain))
+        tracker.update(ActionExecuted("action_listen", timestamp=at + 0.4))
+        await store.save(tracker)
+    return seen
+
+
+def test_a_long_conversation_is_stored_and_read_as_by_rasas_own_store(tmp_path):
+    rasa_db, project_db = tmp_path / "rasa.db", tmp_path / "project.db"
+    rasa_store = SQLTrackerStore(FEATURIZED, dialect="sqlite", db=str(rasa_db))
+    store = SQLiteTrackerStore(domain=FEATURIZED, db=str(project_db))
+    expected = run(long_conversation(rasa_store, 150, gap_before=90))
+    actual = run(long_conversation(store, 150, gap_before=90))
+
+    # The same rows, sessions and slots included (the turns' events depend on what each
+    # turn loaded: a wrong session or a missing slot would show here).
+    assert stored_rows(project_db) == stored_rows(rasa_db)
+    assert [r[1] for r in stored_rows(project_db)].count("session_started") == 2
+    assert actual["reads"] == expected["reads"]
+    assert actual["reads"][89]["slots"] == {
+        "current_section": "aftercare",
+        "session_started_metadata": {"n": 0},  # set 89 turns before
+    }
+    # The pause expired the session: the first turn after it starts without context.
+    assert actual["reads"][90]["slots"] == {
+        "current_section": None,
+        "session_started_metadata": None,
+    }
+    # RulePolicy sees the same last states, slots included: all of them but the first
+    # (where the loaded window begins, a conversation start) are the tail of Rasa's.
+    assert any(state.get("slots") for states in actual["states"] for state in states)
+    for ours, rasas in zip(actual["states"], expected["states"], strict=True):
+        assert ours[1:] == rasas[len(rasas) - len(ours) + 1 :]
+    # ...while Rasa replays the whole session at every turn.
+    assert max(expected["loaded"]) > 350
+    assert max(actual["loaded"]) <= 3 + 6 * TURNS_KEPT
+
+
+def test_a_turn_loads_a_bounded_window_of_a_300_event_conversation(tmp_path):
+    db = tmp_path / "tracker.db"
+    store = SQLiteTrackerStore(domain=DOMAIN, db=str(db))
+    run(long_conversation(store, 70))
+    assert len(stored_rows(db)) > 300
+    tracker = run(store.retrieve("patient"))
+    # The session's start, then the last TURNS_KEPT turns (each from its action_listen).
+    assert isinstance(tracker.events[0], SessionStarted)
+    users = [e for e in tracker.events if isinstance(e, UserUttered)]
+    assert [u.text for u in users] == [TURN_KINDS[n % 5][0] for n in range(70)][-TURNS_KEPT:]
+    assert len(tracker.events) <= 3 + 6 * TURNS_KEPT
+    assert tracker.get_slot("session_started_metadata") == {"n": 0}  # set at turn 0
+    # Rasa's HTTP API and the privacy commands still see every event of every session.
+    assert len(run(store.retrieve_full_tracker("patient")).events) == len(stored_rows(db))
+
+
+def test_a_session_with_a_forms_loop_is_loaded_whole_as_rasa_loads_it(tmp_path):
+    # A form's loop is replayed from the turn it started (its trigger message, whether
+    # it was interrupted): such a session is loaded as Rasa loads it, before and after
+    # the loop ends, until the session expires.
+    db = tmp_path / "tracker.db"
+    store = SQLiteTrackerStore(domain=DOMAIN, db=str(db))
+    rasa_store = SQLTrackerStore(DOMAIN, dialect="sqlite", db=str(db))
+    run(long_conversation(store, 30))
+
+    def loop_turn(loop: str | None, at: float) -> None:
+        tracker = run(store.retrieve("patient"))
+        tracker.update(UserUttered("call me back", {"name": "ask_contact"}, timestamp=at))
+        tracker.update(ActionExecuted("callback_form", timestamp=at + 0.1))
+        tracker.update(ActiveLoop(loop, timestamp=at + 0.2))
+        tracker.update(ActionExecuted("action_listen", timestamp=at + 0.3))
+        run(store.save(tracker))
+
+    loop_turn("callback_form", 1_400)
+    run(long_conversation(store, 5, first=41))
+    ours, rasas = run(store.retrieve("patient")), run(rasa_store.retrieve("patient"))
+    assert ours.active_loop_name == "callback_form"
+    assert list(ours.events) == list(rasas.events) and len(ours.events) > 150
+    loop_turn(None, 1_500)
+    ours, rasas = run(store.retrieve("patient")), run(rasa_store.retrieve("patient"))
+    assert ours.active_loop_name is None
+    assert list(ours.events) == list(rasas.events)
+
+
+def sqlite_steps_of_a_load(store: SQLiteTrackerStore, sender: str) -> int:
+    """SQLite virtual-machine steps (in thousands) to load a turn's tracker: the work of
+    the query, whatever the machine's speed."""
+    steps = []
+    raw = store.engine.raw_connection()  # the pool's one connection, which loads use
+    raw.dbapi_connection.set_progress_handler(lambda: steps.append(1), 1000)
+    raw.close()
+    try:
+        run(store.retrieve(sender))
+    finally:
+        raw = store.engine.raw_connection()
+        raw.dbapi_connection.set_progress_handler(None, 1000)
+        raw.close()
+    return len(steps)
+
+
+def test_the_work_of_a_load_does_not_grow_with_the_conversation(tmp_path):
+    db = tmp_path / "tracker.db"
+    store = SQLiteTrackerStore(domain=DOMAIN, db=str(db))
+    run(long_conversation(store, 20))
+    short = sqlite_steps_of_a_load(store, "patient")
+    run(long_conversation(store, 400, first=20))  # the same conversation, 420 turns
+    assert len(stored_rows(db)) > 1_800
+    assert sqlite_steps_of_a_load(store, "patient") <= short + 2
+
+
+def turns_spanned(rule: list[dict]) -> int:
+    """The user turns a rule's states reach into: one per state after action_listen, and
+    the previous turn when it starts after another action."""
+    actions = [state.get("prev_action", {}).get("action_name") for state in rule]
+    return actions.count("action_listen") + (actions[0] != "action_listen")
+
+
+def test_the_trained_rules_fit_in_the_turns_a_tracker_is_loaded_with():
+    # RulePolicy matches a rule against as many of the conversation's last states as the
+    # rule has (its "..." prefix matches anything before): a loaded tracker holds the
+    # last TURNS_KEPT turns and the turn being answered. A longer rule, or another
+    # policy, needs TURNS_KEPT (runtime/rasa_compat.py) raised.
+    config = yaml.safe_load((ROOT / "config.yml").read_text(encoding="utf-8"))
+    assert [policy["name"] for policy in config["policies"]] == ["RulePolicy"]
+    if not MODEL.exists():
+        pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`")
+    with tarfile.open(MODEL) as model:
+        member = next(m for m in model.getmembers() if m.name.endswith("/rule_policy.json"))
+        lookup = json.load(model.extractfile(member))["lookup"]
+    rules = [json.loads(key) for key in lookup["rules"]]
+    assert rules and max(turns_spanned(rule) for rule in rules) <= TURNS_KEPT + 1
+    # No rule starts at the conversation's start (a state without a previous action),
+    # which the start of a loaded window would look like.
+    assert all("prev_action" in rule[0] for rule in rules)
+
+
 def test_connections_are_pooled_and_keep_a_durable_write_ahead_log(tmp_path):
     db = tmp_path / "tracker.db"
     store = SQLiteTrackerStore(domain=DOMAIN, db=str(db))
     opened = []
     sa.event.listen(store.engine, "connect", lambda connection, record: opened.append(connection))
     run(conversations(store, db))
-    assert len(opened) == 1, "every load and save should reuse the pooled connection"
+    # The store's start-up (its index) may already have opened the pool's connection.
+    assert len(opened) <= 1, "every load and save should reuse the pooled connection"
     with store.engine.connect() as connection:
         assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert connection.exec_driver_sql("PRAGMA synchronous").scalar() == 2  # FULL
@@ -217,3 +423,127 @@ def test_the_running_server_keeps_conversations_in_this_store(stack):
             "SELECT COUNT(*) FROM events WHERE sender_id = ?", (patient.conversation_id,)
         ).fetchone()[0]
     assert stored > 3
+
+
+# A long conversation through the real server -------------------------------------------
+
+RASA_SQL_ENDPOINTS = """\
+action_endpoint:
+  url: http://127.0.0.1:${ACTION_SERVER_PORT}/webhook
+tracker_store:
+  type: SQL
+  dialect: sqlite
+  db: ${TRACKER_DB}
+"""
+# Messages that leave the context slot as it is (small talk, declined questions).
+UNRELATED = [
+    "hello",
+    "thanks a lot",
+    "are you a real person?",
+    "how much does a session cost?",
+    "what's the weather like today",
+]
+
+
+@pytest.fixture(scope="module")
+def rasa_sql_server(stack, tmp_path_factory):
+    """A second Rasa server, the same model and action server, with Rasa's own `type: SQL`
+    tracker store on SQLite."""
+    var = tmp_path_factory.mktemp("rasa-sql")
+    (var / "endpoints.yml").write_text(RASA_SQL_ENDPOINTS, encoding="utf-8")
+    server = Stack(
+        rasa_port=free_port(),
+        action_port=stack.action_port,
+        web_port=stack.web_port,
+        tracker_db=var / "tracker.db",
+        log_dir=var / "log",
+        extra_env={
+            "BOT_RATE_LIMIT_PER_IP": "0/60",
+            "BOT_RATE_LIMIT_PER_SENDER": "0/60",
+            "RASA_ENDPOINTS": str(var / "endpoints.yml"),
+        },
+    )
+    try:
+        server.start_rasa()
+        yield server
+    finally:
+        server.stop()
+
+
+def age(db: Path, conversation_id: str, seconds: float) -> None:
+    """Moves a conversation `seconds` into the past, as a patient's pause would: the
+    timestamp column (sessions) and the events' own timestamps (session expiry)."""
+    with sqlite3.connect(db) as connection:
+        connection.execute(
+            "UPDATE events SET timestamp = timestamp - :s, data = json_set(data, "
+            "'$.timestamp', json_extract(data, '$.timestamp') - :s) WHERE sender_id = :id",
+            {"s": seconds, "id": conversation_id},
+        )
+
+
+def comparable_rows(db: Path, conversation_id: str) -> list:
+    """The stored rows without what differs between two runs: times and message ids."""
+    with sqlite3.connect(db) as connection:
+        rows = connection.execute(
+            "SELECT type_name, intent_name, action_name, data FROM events "
+            "WHERE sender_id = ? ORDER BY id",
+            (conversation_id,),
+        ).fetchall()
+    comparable = []
+    for type_name, intent, action, data in rows:
+        event = json.loads(data)
+        event.pop("timestamp"), event.pop("message_id", None)
+        event.get("parse_data", {}).pop("message_id", None)
+        comparable.append((type_name, intent, action, event))
+    return comparable
+
+
+def answer(reply: list) -> list:
+    """A webhook reply without the conversation's id."""
+    return [{k: v for k, v in message.items() if k != "recipient_id"} for message in reply]
+
+
+def fresh_answer(url: str, *messages: str) -> list:
+    """The answer to the last message of a new conversation."""
+    patient = Patient(url)
+    return [answer(patient.say(message)) for message in messages][-1]
+
+
+@pytest.mark.server
+def test_a_long_conversation_is_answered_and_stored_as_with_rasas_own_store(
+    stack, rasa_sql_server
+):
+    ours, rasas = Patient(stack.rest_url), Patient(rasa_sql_server.rest_url)
+    rasas.sender, rasas.conversation_id = ours.sender, ours.conversation_id
+    # A follow-up whose answer depends on the context slot: with the aftercare section
+    # as context it gets aftercare, without any it is declined. ("and after?" names its
+    # section, so it is answered the same with or without context.)
+    follow_up = "what about alcohol?"
+    with_context = fresh_answer(stack.rest_url, "What should I do after the treatment?", follow_up)
+    without_context = fresh_answer(stack.rest_url, follow_up)
+    assert with_context != without_context
+
+    def say(message: str) -> list:
+        reply = answer(ours.say(message))
+        assert reply == answer(rasas.say(message)), f"turn {message!r}"
+        return reply
+
+    say("What should I do after the treatment?")
+    for n in range(100):
+        say(UNRELATED[n % len(UNRELATED)])
+    assert say(follow_up) == with_context  # 101 turns later, the same context
+    for n in range(20):
+        say(["What should I avoid before the treatment?", "and after?", "thanks"][n % 3])
+    # More than the session expiry (60 minutes) without a message: a new session, which
+    # starts without the last answer's section.
+    for server in (stack, rasa_sql_server):
+        age(server.tracker_db, ours.conversation_id, SESSION_SECONDS + 60)
+    assert say(follow_up) == without_context
+    for n in range(27):
+        say(["which areas can you treat?", "what about my hands?", "hi"][n % 3])
+
+    stored = comparable_rows(stack.tracker_db, ours.conversation_id)
+    assert stored == comparable_rows(rasa_sql_server.tracker_db, ours.conversation_id)
+    assert sum(row[0] == "user" for row in stored) == 150
+    assert sum(row[0] == "session_started" for row in stored) == 2
+    assert any(row[0] == "slot" for row in stored)

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from runtime.settings import HOST, parse_origins
+from runtime.settings import HOST, RASA_ENV, SERVER_THREADS, parse_origins
 from tests.sockets import group_pids, listening_sockets
 
 # The README's table: every listener of `make run`, on loopback only.
@@ -47,3 +49,13 @@ def test_conversations_and_logs_are_readable_by_their_owner_only(stack, patient)
     assert len(files) > 1
     for path in files:
         assert path.stat().st_mode & 0o077 == 0, path
+
+
+@pytest.mark.server
+def test_the_servers_run_with_capped_threads_and_training_does_not(stack):
+    # Training and `rasa test` (the Makefile's environment, RASA_ENV) keep every core.
+    assert not set(SERVER_THREADS) & set(RASA_ENV)
+    for name in ("rasa", "actions"):
+        environ = Path(f"/proc/{stack.processes[name].pid}/environ").read_bytes()
+        variables = dict(item.split("=", 1) for item in environ.decode().split("\0") if item)
+        assert {key: variables.get(key) for key in SERVER_THREADS} == SERVER_THREADS, name
