@@ -248,6 +248,7 @@ class Tally:
         section: str | None = None
         question: Event | None = None
         answer: _Answer | None = None
+        in_form = False
         for event in events:
             self.first = min(self.first or event.timestamp, event.timestamp)
             self.last = max(self.last or event.timestamp, event.timestamp)
@@ -255,9 +256,13 @@ class Tally:
             if kind == "action" and answer is not None:
                 self._close(answer)
                 answer = None
+            if kind == "active_loop":
+                # A form's questions (the callback request) are answered with a name, a
+                # phone number, a time: contact details, never an unanswered question.
+                in_form = bool(event.data.get("name"))
             if kind == "user":
                 question = event
-                self._user(sender, channel, event)
+                self._user(sender, channel, event, in_form)
             elif kind == "action" and event.action_name in ANSWER_ACTIONS:
                 answer = _Answer(str(event.action_name), question)
             elif kind == "slot" and event.action_name == SECTION_SLOT:
@@ -277,7 +282,7 @@ class Tally:
         if answer is not None:
             self._close(answer)
 
-    def _user(self, sender: str, channel: str, event: Event) -> None:
+    def _user(self, sender: str, channel: str, event: Event, in_form: bool = False) -> None:
         day = day_of(event.timestamp)
         self.messages[(day, channel)] += 1
         self.conversations[(day, channel)].add(sender)
@@ -286,6 +291,8 @@ class Tally:
         if intent in RED_FLAG_INTENTS:
             # Counted, never read: the text stays in the store.
             self.red_flags[(day, str(intent))] += 1
+        elif in_form:
+            return
         elif intent in (OUT_OF_SCOPE_INTENT, FALLBACK_INTENT) and not is_payload(event.text):
             if intent == FALLBACK_INTENT and possibly_urgent(event):
                 # "Did you mean...?" offered urgent help: possibly an emergency, so unread.

@@ -26,8 +26,8 @@ h2 { font-size: 1.35rem; line-height: 1.3; margin: 0 0 .75rem; }
 h3 { font-size: 1.1rem; margin: 1.25rem 0 .5rem; }
 section { background: #fff; border-radius: 12px; padding: 1rem 1.1rem; margin: 1rem 0;
   box-shadow: 0 1px 3px rgba(0,0,0,.12); }
-p, li, dd, dt { overflow-wrap: anywhere; }
-td, th { overflow-wrap: break-word; }
+/* "anywhere", not "break-word": one long unbroken word must not widen the page. */
+body { overflow-wrap: anywhere; }
 .muted { color: #4a4f57; font-size: .95rem; }
 .chart { display: block; width: 100%; max-width: 26rem; height: auto; margin: .5rem 0; }
 .tiles { display: grid; grid-template-columns: repeat(2, 1fr); gap: .75rem; padding: 0;

@@ -17,7 +17,7 @@ from typing import Any
 import sqlalchemy as sa
 
 # The events a report reads; the others (featurization, session starts...) carry nothing.
-KINDS = ("user", "bot", "action", "slot")
+KINDS = ("user", "bot", "action", "slot", "active_loop")
 
 
 @dataclass(frozen=True)

@@ -565,6 +565,9 @@ def test_days_and_retention_bound_what_the_report_shows(conversations, own_store
 def test_the_report_of_the_running_servers_store_reads_well_on_a_phone(
     stack, conversations, chromium, tmp_path
 ):
+    # One long unbroken "word" (a pasted link, a keyboard mash) must not widen the page.
+    long_word = "https://example.com/voucher?" + "z" * 150
+    Patient(stack.rest_url).say(f"do you sell gift vouchers like {long_word}")
     # The default endpoints.yml, with the server's own database, as `make insights` runs.
     out = tmp_path / "reports"
     insights_command("--out", str(out), TRACKER_DB=str(stack.tracker_db))
@@ -574,6 +577,7 @@ def test_the_report_of_the_running_servers_store_reads_well_on_a_phone(
     assert any(c["channel"] == "web" and c["messages"] >= 8 for c in report["per_channel"])
     page_html = (out / "insights.html").read_text(encoding="utf-8")
     assert "lips are swelling" not in page_html and "07700 900123" not in page_html
+    assert long_word[:60] in page_html
 
     page = chromium.new_page(viewport={"width": 390, "height": 844})
     requests: list[str] = []
