@@ -2,12 +2,14 @@
 
 import pytest
 
+from content.routing import answer_for
 from evaluation.holdout import (
     TOLERATED_LEAKS,
     holdout_examples,
     leaked_training_examples,
     predict,
     score,
+    specific_answer_chars,
     training_examples,
     write_report,
 )
@@ -44,3 +46,16 @@ def test_holdout_accuracy_red_flag_recall_and_out_of_scope_rejection():
     assert report.red_flag_recall == 1.0
     assert report.in_scope_accuracy >= 0.90
     assert report.out_of_scope_rejection >= 0.85
+
+
+def test_specific_answer_lengths_count_part_of_a_section_only():
+    coffee = {
+        "text": "can I have coffee before?",
+        "intent": {"name": "ask_avoid_before", "confidence": 0.99},
+        "entities": [{"entity": "substance", "value": "caffeine"}],
+    }
+    whole = {"text": "what should I avoid before?", "intent": {"name": "ask_avoid_before"}}
+    price = {"text": "how much is it", "intent": {"name": "out_of_scope", "confidence": 1.0}}
+    lengths = specific_answer_chars([coffee, whole, price])
+    assert len(lengths) == 1
+    assert lengths[0] == len(answer_for("ask_avoid_before", [("substance", "caffeine")]).text())
