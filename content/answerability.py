@@ -45,8 +45,9 @@ CHECKED_INTENTS = frozenset(ANSWER_INTENTS) - {PERSONAL_MEDICAL_INTENT}
 # "Is meso a kind of filler?", "is it like a laser?": a question about what mesotherapy
 # is, which names another treatment only to compare.
 WHAT_IT_IS_LIKE = re.compile(r"\b(?:kind|type|sort|form) of\b|\blike an? \w+")
-# Below this classifier confidence, a message without a word of the article is out of scope.
-UNSUPPORTED_BELOW = 0.9
+# Below this classifier confidence (chosen on the dev sets), a message without a word of the
+# article is out of scope.
+UNSUPPORTED_BELOW = 0.75
 
 _TOPICS = [
     (kind, re.compile(pattern))

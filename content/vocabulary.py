@@ -951,6 +951,8 @@ OUT_OF_SCOPE_TOPICS: dict[str, tuple[str, ...]] = {
         r"\brefunds?\b",
         r"\bmoney\b",
         r"\b(?:how|hw|hoe) much (?:is|for|4|would it be|will it be|do you)\b",
+        # The same question in the languages patients most often try (declined anyway).
+        r"\b(?:cuanto|cuesta|precio|combien|prix|kostet|preis|quanto|costa)\b",
     ),
     "insurance": (
         r"\binsur\w*",
@@ -1059,7 +1061,6 @@ OUT_OF_SCOPE_TOPICS: dict[str, tuple[str, ...]] = {
         r"\bvaricose\b",
         r"\bveins?\b",
         r"\beczema\b",
-        r"\bretin(?:ol|oids?|a)\b",
         r"\bpores?\b",
         r"\bdark circles\b",
         r"\bminimum age\b",
