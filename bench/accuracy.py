@@ -23,7 +23,13 @@ from bench.client import parse_error
 from bench.procs import bench_env, run_command
 from bench.serving import BenchStack
 from evaluation import red_flags
-from evaluation.holdout import HOLDOUT, HoldoutReport, holdout_examples, score
+from evaluation.holdout import (
+    HOLDOUT,
+    HoldoutReport,
+    holdout_examples,
+    score,
+    specific_answer_chars,
+)
 from evaluation.red_flags import RedFlagReport
 from nlp.red_flag_detector import matcher_kind, urgent_kind
 from runtime.settings import ROOT, VENV_BIN
@@ -44,16 +50,20 @@ class AccuracyResults:
 
 
 def dev_set_on_stack(stack: BenchStack) -> HoldoutReport:
-    examples, intents = holdout_examples(), []
+    examples, intents, bodies = holdout_examples(), [], []
 
     def keep(body: Any) -> str | None:
         intents.append((body.get("intent") or {}).get("name") if isinstance(body, dict) else None)
+        bodies.append(body if isinstance(body, dict) else {})
         return parse_error(body)
 
     run = stack.nlu([text for text, _ in examples], check=keep)
     if run.error_count:
         raise RuntimeError(f"/model/parse failed: {dict(run.errors)}")
-    return score([(t, e, p) for (t, e), p in zip(examples, intents, strict=True)])
+    report = score([(t, e, p) for (t, e), p in zip(examples, intents, strict=True)])
+    # The answers the actions would quote for the parsed messages (routing is Rasa-free).
+    report.specific_answer_chars = specific_answer_chars(bodies)
+    return report
 
 
 # What the deployed pipeline does with a message, by the intent it ends with.
@@ -104,6 +114,7 @@ def _f1_summary(report_file: Path) -> dict[str, Any]:
         "macro_f1": report.get("macro avg", {}).get("f1-score"),
         "weighted_f1": report.get("weighted avg", {}).get("f1-score"),
         "lowest_f1": sorted((v["f1-score"], k) for k, v in intents.items())[:4],
+        "per_intent": {k: v["f1-score"] for k, v in sorted(intents.items())},
     }
 
 

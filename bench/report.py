@@ -243,6 +243,12 @@ def _accuracy(b: Benchmark) -> list[str]:
             f"rejection {_pct(h.out_of_scope_rejection)}, red-flag recall "
             f"{_pct(h.red_flag_recall)} of {h.red_flag_count}.\n"
         ]
+        if h.specific_answer_chars:
+            out += [
+                f"Median answer to a specific question (part of a section, "
+                f"{len(h.specific_answer_chars)} of them): "
+                f"{h.median_specific_answer_chars:.0f} characters without the disclaimer.\n"
+            ]
     if a.red_flags:
         out += [
             "Red flags (evaluation/red_flags_*.yml): the matcher alone (nlp/red_flags.py), "
@@ -283,6 +289,12 @@ def _accuracy(b: Benchmark) -> list[str]:
         for name, r in a.rasa_reports.items()
     ]
     out += _table(["Rasa's NLU test", "accuracy", "macro-F1", "weighted F1", "lowest F1"], rows)
+    for name, r in a.rasa_reports.items():
+        if "cross-validation" in name and r.get("per_intent"):
+            by_f1 = sorted(r["per_intent"].items(), key=lambda item: item[1])
+            out += [
+                f"F1 by intent ({name}): " + ", ".join(f"{i} {f:.2f}" for i, f in by_f1) + ".\n"
+            ]
     if c := a.conversations:
         out += [
             f"Conversation tests (tests/conversations): {c['correct']} of {c['total']} correct, "

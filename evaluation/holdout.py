@@ -19,6 +19,8 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from statistics import median
+from typing import Any
 
 import yaml
 
@@ -155,6 +157,13 @@ class HoldoutReport:
     red_flag_count: int
     errors: list[dict[str, str]] = field(default_factory=list)
     confusions: dict[str, int] = field(default_factory=dict)
+    # Characters of the answers quoting part of a section (specific questions; issue 12's
+    # goal is a median of at most 350), when the scorer had the parses to route.
+    specific_answer_chars: list[int] = field(default_factory=list)
+
+    @property
+    def median_specific_answer_chars(self) -> float | None:
+        return median(self.specific_answer_chars) if self.specific_answer_chars else None
 
     def summary(self) -> str:
         return (
@@ -194,6 +203,25 @@ def score(predictions: list[tuple[str, str, str]]) -> HoldoutReport:
             Counter(f"{e['expected']} -> {e['predicted']}" for e in errors).most_common()
         ),
     )
+
+
+def specific_answer_chars(parses: Iterable[dict[str, Any]]) -> list[int]:
+    """Lengths of the article quotes that answer parsed messages with part of a section."""
+    from content.routing import answer_for
+
+    lengths = []
+    for parse in parses:
+        intent = parse.get("intent") or {}
+        entities = [(str(e.get("entity")), str(e.get("value"))) for e in parse.get("entities", [])]
+        answer = answer_for(
+            str(intent.get("name")),
+            entities,
+            text=str(parse.get("text") or ""),
+            confidence=intent.get("confidence"),
+        )
+        if answer is not None and not answer.is_whole_section:
+            lengths.append(len(answer.text()))
+    return lengths
 
 
 def predict(model_path: Path, examples: list[tuple[str, str]]) -> list[tuple[str, str, str]]:

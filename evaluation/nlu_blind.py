@@ -6,7 +6,10 @@ saw the training data; nobody tunes on it. Two levels are scored:
 * answers: whether the reply the actions would send contains the article fragment the
   author named, for single questions, two-question messages and follow-up pairs (the
   follow-up is routed in the context the first answer left).
+* replies: whether an out-of-scope message gets the honest "I can only answer..." (or
+  "did you mean...?") rather than a quote, the routing's own refusals included.
 Only counts are reported, never the messages, so a failure does not become a tuning set.
+The dev sets of the same layout (nlu_dev2.yml) are scored by the same code.
 """
 
 from __future__ import annotations
@@ -19,11 +22,12 @@ from typing import Any
 
 import yaml
 
-from content.routing import PERSONAL_MEDICAL_INTENT, answer_for
-from evaluation.holdout import HoldoutReport, is_right, score
+from content.routing import ANSWER_INTENTS, PERSONAL_MEDICAL_INTENT, answer_for
+from evaluation.holdout import OUT_OF_SCOPE, HoldoutReport, is_right, score
 from runtime.settings import ROOT
 
 BLIND = ROOT / "evaluation" / "nlu_blind.yml"
+DEV2 = ROOT / "evaluation" / "nlu_dev2.yml"
 ANSWERED = {"ask_personal_medical": PERSONAL_MEDICAL_INTENT}
 
 
@@ -34,11 +38,22 @@ class BlindReport:
     answers: dict[str, list[int]] = field(default_factory=dict)
     # style -> [right intent, total] (in-scope messages)
     styles: dict[str, list[int]] = field(default_factory=dict)
+    # [out-of-scope messages not answered from the article, total]: the reply the patient
+    # gets, so a refusal by the routing counts as well as one by the classifier.
+    replies_rejected: list[int] = field(default_factory=lambda: [0, 0])
+
+    @property
+    def reply_rejection(self) -> float:
+        rejected, total = self.replies_rejected
+        return rejected / total if total else 1.0
 
     def summary(self) -> str:
         parts = [f"{kind} {right}/{total}" for kind, (right, total) in self.answers.items()]
-        return f"{self.intents.summary()}; answers containing the article's words: " + ", ".join(
-            parts
+        rejected, total = self.replies_rejected
+        return (
+            f"{self.intents.summary()}; out-of-scope messages not answered from the article "
+            f"{rejected}/{total} ({self.reply_rejection:.1%}); answers containing the "
+            "article's words: " + ", ".join(parts)
         )
 
 
@@ -59,6 +74,14 @@ def _answer_text(parse: dict[str, Any], context: str | None) -> tuple[str, str |
     if answer is None:
         return "", context
     return answer.text(), answer.context_section
+
+
+def _answered_from_article(parse: dict[str, Any]) -> bool:
+    """Whether the actions would quote the article (personal questions always get a quote)."""
+    intent = ANSWERED.get(parse["intent"]["name"], parse["intent"]["name"])
+    if intent == PERSONAL_MEDICAL_INTENT:
+        return True
+    return intent in ANSWER_INTENTS and bool(_answer_text(parse, None)[0])
 
 
 def _contains(answer: str, fragments: list[str]) -> bool:
@@ -87,8 +110,12 @@ def evaluate(model_path: Path, path: Path = BLIND) -> BlindReport:
         answers: Counter[str] = Counter()
         totals: Counter[str] = Counter()
         styles: dict[str, list[int]] = {}
+        replies = [0, 0]
         for m, p in zip(messages, parsed, strict=True):
-            if m["intent"] not in ("out_of_scope",):
+            if m["intent"] == OUT_OF_SCOPE:
+                replies[0] += not _answered_from_article(p)
+                replies[1] += 1
+            else:
                 row = styles.setdefault(m.get("style", "plain"), [0, 0])
                 row[0] += is_right(m["intent"], p["intent"]["name"])
                 row[1] += 1
@@ -109,6 +136,7 @@ def evaluate(model_path: Path, path: Path = BLIND) -> BlindReport:
             intents,
             {kind: [answers[kind], totals[kind]] for kind in totals},
             dict(sorted(styles.items())),
+            replies,
         )
 
     return asyncio.run(run())
