@@ -27,6 +27,7 @@ from evaluation.holdout import OUT_OF_SCOPE, HoldoutReport, is_right, score
 from runtime.settings import ROOT
 
 BLIND = ROOT / "evaluation" / "nlu_blind.yml"
+BLIND2 = ROOT / "evaluation" / "nlu_blind2.yml"
 DEV2 = ROOT / "evaluation" / "nlu_dev2.yml"
 ANSWERED = {"ask_personal_medical": PERSONAL_MEDICAL_INTENT}
 

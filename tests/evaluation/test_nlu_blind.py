@@ -1,6 +1,11 @@
 """The blind NLU gate (issue 12): on messages written from the article alone by someone
 who never saw the training data, in-scope intent accuracy ≥ 93 % and out-of-scope
-rejection ≥ 95 %. Failures print counts only, never the messages."""
+rejection ≥ 95 %. Failures print counts only, never the messages.
+
+Two sets, each by its own author (evaluation/README.md): set 1 was scored once before
+the precision round (its figures then pointed at out-of-scope precision, so it is a
+regression check now); set 2 was frozen before that round was merged and scored once
+after it: its figures are the blind ones."""
 
 from __future__ import annotations
 
@@ -8,21 +13,32 @@ import hashlib
 
 import pytest
 
-from evaluation.nlu_blind import BLIND, evaluate
+from evaluation.nlu_blind import BLIND, BLIND2, evaluate
 from runtime.settings import MODEL, ROOT
 
-BLIND_SHA256 = "ab104d0632b9209fdbe384d8f7ab7c0dc52787f5249eea353c4948b620d3b62e"
+FROZEN = {
+    BLIND: "ab104d0632b9209fdbe384d8f7ab7c0dc52787f5249eea353c4948b620d3b62e",
+    BLIND2: "6fe3a6bdd9836dc8bf084268babe56041a4db9b935fe4e18e87f73a9165cb3d3",
+}
+# A floor just under each set's measured share of single questions answered with the
+# passage its author named, so a regression fails the suite.
+ANSWER_FLOORS = {BLIND: 0.86, BLIND2: 0.83}
+SETS = pytest.mark.parametrize("path", [BLIND, BLIND2], ids=["blind1", "blind2"])
 IN_SCOPE_GOAL, OUT_OF_SCOPE_GOAL = 0.93, 0.95
 
 
-@pytest.fixture(scope="module")
-def report():
+_REPORTS: dict = {}
+
+
+def report_of(path):
+    if path in _REPORTS:
+        return _REPORTS[path]
     if not MODEL.exists():
         pytest.fail(f"no trained model at {MODEL}: run the tests with `make test`")
-    result = evaluate(MODEL)
+    result = _REPORTS[path] = evaluate(MODEL, path)
     out = ROOT / "reports"
     out.mkdir(exist_ok=True)
-    (out / "nlu_blind.md").write_text(
+    (out / f"{path.stem}.md").write_text(
         f"# Blind NLU set\n\n{result.summary()}\n\nIn-scope accuracy by style: "
         + ", ".join(f"{k} {r}/{t}" for k, (r, t) in result.styles.items())
         + "\n",
@@ -31,31 +47,36 @@ def report():
     return result
 
 
-def test_blind_answers_floor(report):
-    """A floor under the measured figures, so a regression fails the suite: at least 85 %
-    of single questions get the passage the author named (measured: 215 of 238)."""
+@SETS
+def test_blind_answers_floor(path):
+    """Measured: set 1 210 of 238 (88.2 %), set 2 167 of 195 (85.6 %)."""
+    report = report_of(path)
     right, total = report.answers["message"]
-    assert right / total >= 0.85, report.summary()
+    assert right / total >= ANSWER_FLOORS[path], report.summary()
 
 
-def test_the_blind_set_is_frozen():
-    assert hashlib.sha256(BLIND.read_bytes()).hexdigest() == BLIND_SHA256
+@SETS
+def test_the_blind_sets_are_frozen(path):
+    assert hashlib.sha256(path.read_bytes()).hexdigest() == FROZEN[path]
 
 
-# Scored once on 2026-12-02 (evaluation/README.md), after 51 training examples that
-# happened to equal or nearly equal blind messages were removed from the training data.
-# Both goals are missed; nobody may tune on this set to make them pass.
+# Both goals are missed on both sets; nobody may tune on them to make them pass.
 MEASURED = (
-    "Not met when scored once on 2026-12-02: in-scope accuracy 90.5 % (goal 93 %), "
-    "out-of-scope rejection 77.1 % (goal 95 %); see evaluation/README.md."
+    "Not met (evaluation/README.md): blind set 2, scored once after the precision round: "
+    "in-scope accuracy 86.8 % (goal 93 %), out-of-scope rejection 82.6 % (84.8 % of the "
+    "replies; goal 95 %); blind set 1 now 89.5 % and 88.6 %."
 )
 
 
+@SETS
 @pytest.mark.xfail(strict=True, reason=MEASURED)
-def test_blind_in_scope_intent_accuracy(report):
+def test_blind_in_scope_intent_accuracy(path):
+    report = report_of(path)
     assert report.intents.in_scope_accuracy >= IN_SCOPE_GOAL, report.summary()
 
 
+@SETS
 @pytest.mark.xfail(strict=True, reason=MEASURED)
-def test_blind_out_of_scope_rejection(report):
+def test_blind_out_of_scope_rejection(path):
+    report = report_of(path)
     assert report.intents.out_of_scope_rejection >= OUT_OF_SCOPE_GOAL, report.summary()
