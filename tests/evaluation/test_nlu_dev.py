@@ -64,12 +64,14 @@ def test_specific_answer_lengths_count_part_of_a_section_only():
 
 @pytest.mark.model
 def test_second_dev_set_declines_what_the_article_does_not_say_and_keeps_the_rest():
-    # Floors a little under the figures measured after tuning on this set (README of
-    # evaluation/): in-scope 94.3 %, out-of-scope replies declined 88.4 %, answers with
-    # the right passage 56 / 60. Before: 90.0 %, 56.2 %, 55 / 60.
+    # Floors a little under the figures measured (README of evaluation/): after tuning on
+    # this set in-scope 94.3 %, out-of-scope replies declined 88.4 %, answers with the
+    # right passage 56 / 60; after the callback intents joined and the training examples
+    # equal to blind messages were deleted, 90.0 %, 86.8 %, 55 / 60. Before: 90.0 %,
+    # 56.2 %, 55 / 60.
     report = evaluate(MODEL, DEV2)
     print("\n" + report.summary())
-    assert report.intents.in_scope_accuracy >= 0.92
+    assert report.intents.in_scope_accuracy >= 0.88
     assert report.reply_rejection >= 0.85
     right, total = report.answers["message"]
     assert right / total >= 0.9
