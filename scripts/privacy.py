@@ -12,6 +12,9 @@
                                                    requests (every S seconds, default 20)
     python -m scripts.privacy deliver              e-mail the callback requests due now
 
+`schedule --heartbeat PATH` touches PATH after every pass, so that an orchestrator can tell
+a live loop from a hung one (Kubernetes' probe in deploy/k8s/base/retention.yaml).
+
 Both read the tracker store from endpoints.yml (RASA_ENDPOINTS overrides the path).
 """
 
@@ -24,6 +27,7 @@ import signal
 import sys
 import threading
 import time
+from pathlib import Path
 
 from sqlalchemy.engine import Engine
 
@@ -51,11 +55,14 @@ def main(argv: list[str] | None = None) -> int:
     schedule_cmd = commands.add_parser("schedule", help="purge now and every N hours")
     schedule_cmd.add_argument("--every-hours", type=float, default=6.0)
     schedule_cmd.add_argument("--deliver-every-seconds", type=float, default=20.0)
+    schedule_cmd.add_argument("--heartbeat", type=Path, default=None)
     commands.add_parser("deliver", help="e-mail the callback requests that are due")
     args = parser.parse_args(argv)
 
     if args.command == "schedule":
-        return schedule(args.endpoints, args.every_hours, args.deliver_every_seconds)
+        return schedule(
+            args.endpoints, args.every_hours, args.deliver_every_seconds, heartbeat=args.heartbeat
+        )
     if args.command == "deliver":
         delivered = deliver(args.endpoints)
         print(f"Delivered {delivered} callback request(s).")
@@ -89,6 +96,7 @@ def schedule(
     every_hours: float,
     deliver_every_seconds: float = 20.0,
     stopping: threading.Event | None = None,
+    heartbeat: Path | None = None,
 ) -> int:
     """Runs until SIGTERM/SIGINT, or until `stopping` is set (when the caller owns it)."""
     if not every_hours > 0 or not deliver_every_seconds > 0:
@@ -117,6 +125,9 @@ def schedule(
             deliver_with(engine)
         except Exception as error:  # the database may be restarting: next pass retries
             print(f"callback.delivery.failure error={type(error).__name__}", flush=True)
+        # After a failed pass too: a store that is down is not cured by a restart.
+        if heartbeat is not None:
+            heartbeat.touch()
         stopping.wait(min(deliver_every_seconds, max(0.0, next_purge - time.monotonic())))
     return 0
 

@@ -2,8 +2,10 @@
 
     python -m deploy.docker.entrypoint rasa          the Rasa server on 0.0.0.0:5005
     python -m deploy.docker.entrypoint actions       the action server on 0.0.0.0:5055
-    python -m deploy.docker.entrypoint purge         scripts.privacy purge (the CronJob)
-    python -m deploy.docker.entrypoint retention     scripts.privacy schedule (compose.yaml)
+    python -m deploy.docker.entrypoint purge         scripts.privacy purge, once
+    python -m deploy.docker.entrypoint retention     scripts.privacy schedule: the purge and
+                                                     the callback e-mails (compose.yaml and
+                                                     Kubernetes' retention Deployment)
     python -m deploy.docker.entrypoint compose-nginx --out DIR/nginx.conf
                                                      compose.yaml: renders nginx's config
 
@@ -49,6 +51,8 @@ ENDPOINTS = "endpoints.prod.yml"
 SINGLE_HOST = "BOT_SINGLE_HOST"
 # compose.yaml's project name (its `name:`): replica N is the container <project>-rasa-N.
 COMPOSE_PROJECT = "citidrips-bot"
+# The file the retention loop touches after every pass, when set.
+HEARTBEAT = "RETENTION_HEARTBEAT"
 
 
 def rasa_command(env: Mapping[str, str]) -> list[str]:
@@ -120,7 +124,11 @@ def purge_command(env: Mapping[str, str]) -> list[str]:
 def retention_command(env: Mapping[str, str]) -> list[str]:
     """The scheduled purge, as Stack.start_retention runs it beside the replicas."""
     hours = env.get("PURGE_EVERY_HOURS", "6")
-    return [sys.executable, "-m", "scripts.privacy", "schedule", "--every-hours", hours]
+    command = [sys.executable, "-m", "scripts.privacy", "schedule", "--every-hours", hours]
+    # Kubernetes' liveness probe reads it (deploy/k8s/base/retention.yaml).
+    if env.get(HEARTBEAT):
+        command += ["--heartbeat", env[HEARTBEAT]]
+    return command
 
 
 def purge_env(env: Mapping[str, str]) -> dict[str, str]:

@@ -23,6 +23,8 @@ import os
 import re
 import shutil
 import subprocess
+import sys
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
@@ -832,7 +834,11 @@ def claim_names(obj: dict) -> set[str]:
 @pytest.mark.parametrize("overlay", OVERLAYS)
 def test_every_pod_is_locked_down(rendered, overlay):
     found = workloads(rendered[overlay])
-    assert {o["kind"] for o in found} >= {"Deployment", "CronJob"}
+    assert {pod_template_labels(o).get(COMPONENT) for o in found} >= {
+        "rasa",
+        "actions",
+        "retention",
+    }
     problems = [p for obj in found for p in pod_problems(obj)]
     assert problems == []
 
@@ -921,6 +927,12 @@ def allowed_peers(objects: list[dict], direction: str, labels: dict, port: int) 
     return allowed
 
 
+def smtp_port() -> int:
+    """The port of clinic.yml's SMTP server (its host is a placeholder until the clinic
+    fills it in, so the mail settings are read without the placeholder check)."""
+    return int(yaml.safe_load((ROOT / "clinic.yml").read_text())["callback_mail"]["port"])
+
+
 def network_problems(objects: list[dict], external_stores: bool) -> list[str]:
     problems = []
 
@@ -949,6 +961,10 @@ def network_problems(objects: list[dict], external_stores: bool) -> list[str]:
             ("rasa", 6379, True),
             ("retention", 6379, False),
             ("actions", 6379, False),
+            # Callback requests are e-mailed by the retention process alone.
+            ("retention", smtp_port(), True),
+            ("rasa", smtp_port(), False),
+            ("actions", smtp_port(), False),
         ):
             peers = allowed_peers(objects, "Egress", labels(who), port)
             if "*" in peers or bool(peers) != expected:
@@ -990,6 +1006,14 @@ def test_the_network_rules_can_fail(rendered, overlay):
     else:
         rules[0]["from"].append({"podSelector": {"matchLabels": {COMPONENT: "actions"}}})
     assert network_problems(objects, external)
+    if external:
+        # Without its rule to the SMTP server, the callback e-mails cannot leave.
+        objects = copy.deepcopy(rendered[overlay])
+        egress = find(objects, "NetworkPolicy", "retention-egress")["spec"]["egress"]
+        egress[:] = [r for r in egress if r["ports"][0]["port"] != smtp_port()]
+        assert any(
+            f"retention egress to {smtp_port()}" in p for p in network_problems(objects, True)
+        )
 
 
 def secret_problems(objects: list[dict]) -> list[str]:
@@ -1151,6 +1175,11 @@ def settings_problems(objects: list[dict], who: str) -> list[str]:
             wanted = ""  # named by the endpoints, never used by the purge
         if env.get(name) != wanted:
             problems.append(f"{name} is {env.get(name)!r}, not {wanted!r}")
+    # The SMTP login: the callback e-mails' sender (the retention process) only.
+    for name in ("SMTP_USERNAME", "SMTP_PASSWORD"):
+        wanted_smtp = f"<secret:rasa-secrets/{name}>" if who == "retention" else None
+        if env.get(name) != wanted_smtp:
+            problems.append(f"{name} is {env.get(name)!r}, not {wanted_smtp!r}")
     # The endpoints and credentials Rasa reads are the repository's files.
     for variable, original in (("RASA_ENDPOINTS", ENDPOINTS), ("RASA_CREDENTIALS", CREDENTIALS)):
         if files.get(env.get(variable, "")) != original.read_text():
@@ -1191,8 +1220,13 @@ def test_rasa_gets_the_prod_profile_s_settings(rendered, overlay, who, clean_env
         assert "--enable-api" not in command
         assert entrypoint.rasa_env(env)["TRACKER_DB_SSLMODE"] == "verify-full"
     else:
-        assert container["args"] == ["purge"]
-        assert entrypoint.purge_command(env)[1:] == ["-m", "scripts.privacy", "purge"]
+        assert container["args"] == ["retention"]
+        command = entrypoint.retention_command(env)
+        assert command[1:4] == ["-m", "scripts.privacy", "schedule"]
+        # The loop touches the file that the probes read.
+        heartbeat = command[command.index("--heartbeat") + 1]
+        for probe in ("startupProbe", "readinessProbe", "livenessProbe"):
+            assert repr(heartbeat) in container[probe]["exec"]["command"][-1]
 
 
 @pytest.mark.parametrize(
@@ -1273,14 +1307,42 @@ def test_the_services_and_ports_fit_together(rendered, overlay):
             assert service["spec"]["ports"][0]["port"] == int(env[port_name])
 
 
-def test_the_retention_job_purges_with_the_same_image(rendered):
+def test_the_retention_process_runs_alone_with_the_same_image(rendered):
     for overlay in OVERLAYS:
         objects = rendered[overlay]
-        cron = find(objects, "CronJob", "retention-purge")
-        job = next(pod_specs(cron))["containers"][0]
+        deployment = find(objects, "Deployment", "retention")
+        job = next(pod_specs(deployment))["containers"][0]
         rasa = next(pod_specs(component(objects, "rasa")))["containers"][0]
         assert job["image"] == rasa["image"]
-        assert cron["spec"]["concurrencyPolicy"] == "Forbid"
+        # One purger and deliverer at a time: the old pod stops before the new one starts.
+        assert deployment["spec"]["replicas"] == 1
+        assert deployment["spec"]["strategy"] == {"type": "Recreate"}
+        assert not [
+            o
+            for o in objects
+            if o["kind"] == "HorizontalPodAutoscaler"
+            and o["spec"]["scaleTargetRef"]["name"] == "retention"
+        ]
+
+
+@pytest.mark.parametrize(
+    "age_seconds, alive", [(0, True), (500, True), (700, False), (None, False)]
+)
+def test_the_retention_probe_tells_a_live_loop_from_a_hung_one(
+    rendered, tmp_path, age_seconds, alive
+):
+    """The probe's own command, run here on a heartbeat of a given age (None: absent)."""
+    container = next(pod_specs(find(rendered["production"], "Deployment", "retention")))
+    command = container["containers"][0]["livenessProbe"]["exec"]["command"]
+    heartbeat = tmp_path / "retention.alive"
+    if age_seconds is not None:
+        heartbeat.touch()
+        stamp = time.time() - age_seconds
+        os.utime(heartbeat, (stamp, stamp))
+    code = command[-1].replace("/tmp/retention.alive", str(heartbeat))
+    assert command[:2] == ["python", "-c"]
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, timeout=30)
+    assert (result.returncode == 0) is alive, result.stderr
     images = {
         c["image"]
         for o in workloads(rendered["production"])
