@@ -9,6 +9,7 @@ patient is only told "passed to the clinic" once the request is stored.
 from __future__ import annotations
 
 import uuid
+from abc import ABC, abstractmethod
 from datetime import datetime, timezone
 from typing import Any
 
@@ -44,53 +45,54 @@ def end_callback_request(tracker: Tracker) -> list[EventType]:
     return forget_form_answers()
 
 
-class ActionAskCallbackName(Action):
-    """The form's first question, with the booking link for those who would rather book."""
+class AskCallback(Action, ABC):
+    """One question of the form: Rasa asks for `slot` by running action_ask_<slot>."""
+
+    slot: str
 
     def name(self) -> str:
-        return "action_ask_callback_name"
+        return f"action_ask_{self.slot}"
+
+    @abstractmethod
+    def question(self, tracker: Tracker) -> dict[str, Any]:
+        """The arguments of utter_message."""
 
     def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
     ) -> list[EventType]:
-        dispatcher.utter_message(text=replies.ask_callback_name(CLINIC))
+        dispatcher.utter_message(**self.question(tracker))
         return []
 
 
-class ActionAskCallbackContact(Action):
-    def name(self) -> str:
-        return "action_ask_callback_contact"
+class ActionAskCallbackName(AskCallback):
+    """The first question, with the booking link for those who would rather book."""
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=replies.ASK_CALLBACK_CONTACT)
-        return []
+    slot = NAME
+
+    def question(self, tracker: Tracker) -> dict[str, Any]:
+        return {"text": replies.ask_callback_name(CLINIC)}
 
 
-class ActionAskCallbackTime(Action):
-    def name(self) -> str:
-        return "action_ask_callback_time"
+class ActionAskCallbackContact(AskCallback):
+    slot = CONTACT
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
-        dispatcher.utter_message(text=replies.ASK_CALLBACK_TIME)
-        return []
+    def question(self, tracker: Tracker) -> dict[str, Any]:
+        return {"text": replies.ASK_CALLBACK_CONTACT}
 
 
-class ActionAskCallbackConsent(Action):
-    def name(self) -> str:
-        return "action_ask_callback_consent"
+class ActionAskCallbackTime(AskCallback):
+    slot = TIME
 
-    def run(
-        self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: DomainDict
-    ) -> list[EventType]:
+    def question(self, tracker: Tracker) -> dict[str, Any]:
+        return {"text": replies.ASK_CALLBACK_TIME}
+
+
+class ActionAskCallbackConsent(AskCallback):
+    slot = CONSENT
+
+    def question(self, tracker: Tracker) -> dict[str, Any]:
         contact = str(tracker.get_slot(CONTACT) or "")
-        dispatcher.utter_message(
-            text=replies.ask_callback_consent(contact), buttons=replies.YES_NO_BUTTONS
-        )
-        return []
+        return {"text": replies.ask_callback_consent(contact), "buttons": replies.YES_NO_BUTTONS}
 
 
 def _checked(check: callback.Check, slot: str, dispatcher: CollectingDispatcher) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from content.opening_hours import DAY_NAMES, OpeningHours
+from content.opening_hours import OpeningHours, day_words
 
 MAX_NAME_CHARS = 80
 MAX_CONTACT_CHARS = 254  # the longest e-mail address SMTP accepts
@@ -169,19 +169,13 @@ def when_the_clinic_calls(hours: OpeningHours | None, now: datetime) -> str:
     """When the patient can expect the call, from the opening hours (a fixed clock in tests)."""
     if hours is None:
         return "as soon as they can, during opening hours"
-    local = now.astimezone(hours.zone)
-    if hours.is_open(local):
-        closes = hours.week[local.weekday()][1]
+    closes = hours.closes_at(now)
+    if closes is not None:
         return f"during opening hours today (the clinic is open until {closes:%H:%M})"
+    local = now.astimezone(hours.zone)
     opens = hours.next_opening(local)
     if opens is None:
         return "as soon as they can"
-    days = (opens.date() - local.date()).days
     part = "morning" if opens.hour < 12 else "afternoon" if opens.hour < 17 else "evening"
-    if days == 0:
-        day = f"this {part}"
-    elif days == 1:
-        day = f"tomorrow {part}"
-    else:
-        day = f"on {DAY_NAMES[opens.weekday()]} {part}"
-    return f"when the clinic next opens, {day} (from {opens:%H:%M})"
+    day = day_words(opens, local.date(), today="this")
+    return f"when the clinic next opens, {day} {part} (from {opens:%H:%M})"

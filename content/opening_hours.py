@@ -35,9 +35,15 @@ class OpeningHours:
     week: dict[int, tuple[time, time]]
 
     def is_open(self, moment: datetime) -> bool:
+        return self.closes_at(moment) is not None
+
+    def closes_at(self, moment: datetime) -> time | None:
+        """When the clinic closes today if it is open at `moment`, else None."""
         local = moment.astimezone(self.zone)
         span = self.week.get(local.weekday())
-        return span is not None and span[0] <= local.time() < span[1]
+        if span is None or not span[0] <= local.time() < span[1]:
+            return None
+        return span[1]
 
     def next_opening(self, moment: datetime) -> datetime | None:
         """The next time the clinic opens after `moment` (None if it never does)."""
@@ -54,23 +60,26 @@ class OpeningHours:
 
     def status(self, moment: datetime) -> str:
         """One sentence for a patient: open now until when, or when it opens next."""
-        local = moment.astimezone(self.zone)
-        if self.is_open(local):
-            closes = self.week[local.weekday()][1]
+        closes = self.closes_at(moment)
+        if closes is not None:
             return f"The clinic is open now, until {closes:%H:%M}."
+        local = moment.astimezone(self.zone)
         opens = self.next_opening(local)
         if opens is None:
             return "The clinic has no opening hours listed."
-        return f"The clinic is closed now; it opens again {_when(opens, local.date())}."
+        day = day_words(opens, local.date(), today="today")
+        return f"The clinic is closed now; it opens again {day} at {opens:%H:%M}."
 
 
-def _when(opens: datetime, today: date) -> str:
-    days = (opens.date() - today).days
+def day_words(opens: datetime, seen_from: date, *, today: str) -> str:
+    """The day of `opens` as a patient says it, seen from `seen_from`: the word given
+    for that same day ("today", "this"), "tomorrow", or "on Monday" within the week."""
+    days = (opens.date() - seen_from).days
     if days == 0:
-        return f"today at {opens:%H:%M}"
+        return today
     if days == 1:
-        return f"tomorrow at {opens:%H:%M}"
-    return f"on {DAY_NAMES[opens.weekday()]} at {opens:%H:%M}"
+        return "tomorrow"
+    return f"on {DAY_NAMES[opens.weekday()]}"
 
 
 def parse_hours(zone_name: object, table: object) -> OpeningHours | None:

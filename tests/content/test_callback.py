@@ -4,31 +4,14 @@ with a fixed clock across a weekend and a closing time."""
 from __future__ import annotations
 
 from datetime import datetime
-from zoneinfo import ZoneInfo
 
 import pytest
 
 from content import callback, replies
 from content.clinic import Clinic
-from content.opening_hours import parse_hours
+from tests.content.fixed_clock import at, week
 
-LONDON = ZoneInfo("Europe/London")
-HOURS = parse_hours(
-    "Europe/London",
-    {
-        "mon": "09:00-18:00",
-        "tue": "09:00-18:00",
-        "wed": "09:00-18:00",
-        "thu": "09:00-20:00",
-        "fri": "09:00-17:00",
-        "sat": "13:00-16:00",
-        "sun": "closed",
-    },
-)
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=LONDON)
+HOURS = week(saturday="13:00-16:00")
 
 
 @pytest.mark.parametrize(
