@@ -30,6 +30,8 @@ EXTRA_DEV = SETS / "red_flags_extra_dev.yml"
 DEV2 = SETS / "red_flags_dev2.yml"
 # Never trained on by the classifier (nlp/red_flag_model.py), unlike DEV and EXTRA_DEV.
 DEV3 = SETS / "red_flags_dev3.yml"
+# The same, written by a new author before reading the matcher or the examples.
+DEV4 = SETS / "red_flags_dev4.yml"
 # "emergency" and "crisis" messages must be flagged; "none" must not.
 FLAGGED = ("emergency", "crisis")
 

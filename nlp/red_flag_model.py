@@ -36,8 +36,8 @@ LABELS = (NONE, EMERGENCY, CRISIS)
 
 NLU_DATA = ROOT / "data" / "nlu.yml"
 EXAMPLES = ROOT / "nlp" / "red_flag_examples.yml"
-# Dev sets it learns from. red_flags_dev2.yml and red_flags_dev3.yml are left out on
-# purpose: the gates measure it there (tests/evaluation/test_red_flags.py).
+# Dev sets it learns from. red_flags_dev2.yml, red_flags_dev3.yml and red_flags_dev4.yml are
+# left out on purpose: the gates measure it there (tests/evaluation/test_red_flags.py).
 TRAINING_SETS = (
     ROOT / "evaluation" / "red_flags_dev.yml",
     ROOT / "evaluation" / "red_flags_extra_dev.yml",

@@ -294,6 +294,22 @@ CONCEPTS: dict[str, list[str]] = {
         r"\bthink(?:ing)? about (?:to )?(?:die|dying|death|killing|ending)|\bthoughts? (?:of|about) (?:dying|death|ending|killing|not being here)|\bdark thoughts\b|\b(?:i|me|i'd|i'll|myself)\s+(?:(?:want|wanna|to|just|could|would|wish|really|can|need|going|gonna|like|feel|should|honestly|literally|simply|i|might)\s+){0,4}(?:disappear|vanish)\w* (?:forever|for good|permanently|and never come back|off the face of the earth)\b|\bnot (?:going to be|gonna be|be) (?:around|here) (?:much longer|for long|any ?more|tomorrow|next week)\b",
         # hurting the skin on purpose: scratching or picking until it bleeds
         r"\b(?:scratch|pick|pull|hit|punch|bit|bite|claw|tear|rub)\w* (?:at )?(?:my|his|her) (?:\w+ )?(?:until|till|til) (?:it|they) (?:bleeds?|bled|bleeding|(?:is|are|was|were) raw)\b(?![^.!?]{0,40}\b(?:itch\w*|eczema|rash|bites?|allerg\w*)\b)|\b(?:scratch|pick|claw|rub|scrub)\w* (?:at )?(?:my|his|her) (?:\w+ )?raw\b(?![^.!?]{0,40}\b(?:itch\w*|eczema|rash|bites?|allerg\w*)\b)|\b(?:until|till|til) (?:it|they) bleeds? on purpose\b",
+        # closing my eyes and never opening them again
+        r"\b(?:close|closing|shut|shutting) my eyes and (?:never|not) (?:open|opening|wake|waking) (?:them |my eyes )?(?:up )?(?:again|ever again)?\b|\bnever (?:open|opening) my eyes again\b",
+        # asking for a method in general words: "can X be used to end your life"
+        r"\b(?:used|use|enough|way|ways|how|possible|able|quickest|easiest|painless) to (?:end|take) (?:your|one's|someone's|somebody's|a person's)(?: own)? life\b|\b(?:how|ways?|easiest way|best way|quickest way|enough|used|possible) to kill (?:yourself|oneself|your self)\b",
+        # researching a method: how high the bridge is, how many tablets it takes
+        rf"\b(?:look\w* up|googl\w*|research\w*|search\w*|check\w*|found out|find out|finding out|work\w* out|measur\w*|think\w* about|wonder\w*|know exactly|calculat\w*)\s+(?:online\s+)?how (?:high|tall|far down|deep|far the drop)\s+(?:\w+\s+){{0,4}}?(?:bridge|building|cliff|roof|car park|multi ?storey|tower|balcony|drop|fall|river|reservoir|quarry|flats?|block)\b|\b(?:look\w* up|googl\w*|research\w*|search\w*|check\w*|found out|find out|finding out|work\w* out|calculat\w*)\s+(?:online\s+)?how (?:many|much)\s+(?:of\s+)?(?:my\s+|the\s+|these\s+)?(?:\w+\s+)?{_DRUG}\s+(?:(?:it|would) (?:takes?|kill)|to (?:die|kill|end|overdose)|(?:is|are|would be) (?:lethal|fatal|deadly))\b",
+        # picturing one's own death as a relief: one's own funeral, death would be peaceful
+        r"\b(?:imagin\w*|pictur\w*|plan\w*|think\w* about|(?:day ?)?dream\w* (?:about|of)|fantasi[sz]\w* about|organi[sz]\w*) (?:my )?own funeral\b|\b(?:imagin\w*|pictur\w*|fantasi[sz]\w* about|(?:day ?)?dream\w* (?:about|of)) my funeral\b|\b(?:dying(?! (?:my|your|her|his|it|them|the)\b)|death|being dead|not existing|not being here|not waking up|ending it all)\s+(?:would |just |honestly )?(?:feels?|sounds?|seems?|looks?|would be|be)\s+(?:so |such |like )?(?:a )?(?:peaceful|relief|relaxing|calm|appealing|tempting|the answer|the only (?:way|option))\b",
+        r"\b(?:easy|easier|easiest|better|nicer|peaceful|simpler|tempting|a relief)\b[^.!?]{0,25}?\bto (?:just |simply )?(?:not (?:be (?:here|around|alive)|exist|wake up)|disappear(?: for good| forever)?|stop existing|be dead|be gone|die(?! (?:my|your|her|his|it|them|the)\b))\b(?! (?:at|on|by|for|when|until|till|before|after|during|from|to)\b)",
+        # a last message, letters left to explain, the means laid out
+        r"\b(?:last|final) (?:message|text|words?|goodbye|post)s? (?:to (?:anyone|anybody|everyone|everybody|the world|you all|all of you)|ever|i'll ever (?:send|write))\b|\b(?:written|wrote|writing|left|leaving)\s+(?:\w+\s+){0,3}(?:letters?|notes?)\s+(?:\w+\s+){0,4}(?:explaining why|to explain why|saying sorry|saying goodbye|for when i'm gone|for after i'm gone|for them to find)\b",
+        r"\b(?:all|every one of|a whole (?:box|bottle|pack|packet) of) (?:my |the |these )?(?:\w+ )?(?:pills|tablets|meds|painkillers|antidepressants|sleeping (?:pills|tablets))\b[^.!?]{0,30}\b(?:in front of me|lined up|counted out|laid out)\b|\b(?:vodka|alcohol|wine|whisky|whiskey|gin|booze)\b[^.!?]{0,20}\b(?:and|with) (?:all )?(?:my |the )?(?:\w+ )?(?:pills|tablets|meds|painkillers|antidepressants|sleeping (?:pills|tablets))\b[^.!?]{0,30}\b(?:in front of me|lined up|ready|next to me)\b",
+        # wanting the pain to stop for good
+        r"\b(?:want|wish|need)\w* (?:\w+ ){0,2}?(?:the |this |my |all the |all this |all of the )?(?:pain|hurt|hurting|suffering|misery|torment|thoughts|voices|sadness|loneliness|emptiness) to (?:stop|end|go away|be over) (?:permanently|forever|for ever|for good|once and for all)\b",
+        # stepping off a platform or a ledge
+        r"\b(?:platform|edge|ledge|bridge|tracks?|cliff|roof)\b[^.!?]{0,40}\b(?:think\w* (?:about|of)|want\w* to|urges? to|tempted to|imagin\w*)\s+(?:just\s+)?(?:step\w*|jump\w*|fall\w*|lean\w*|let\w* go|throw\w* myself)\b|\b(?:step\w*|jump\w*|fall\w*|lean\w*) (?:forward|off) (?:in front of|onto|off) (?:the |a )?(?:tracks?|train|platform|edge|ledge)\b",
     ],
     "airway_anaphylaxis": [
         # cannot breathe, trouble / hard to breathe, catch my breath (incl. "cant breath", "breth")
@@ -375,7 +391,7 @@ CONCEPTS: dict[str, list[str]] = {
         # the spot / mark is black or dusky
         rf"(?#colour)\b(?:spot|spots|point|points|mark|marks|dot|dots)\s+{_W3}{_STATIC}\s+{_W2}(?:black|blackish|dusky|mottled|grey|gray|greyish|dead)\b",
         # a white / blue / purple / grey / black / mottled / lacy patch, area or pattern
-        r"(?#colour,cosmetic,mild)\b(?:white|whitish|blanched|pale|grey\w*|gray\w*|blue\w*|bluish|purple\w*|purplish|black\w*|dusky|mottled|lacy|lace ?like|net ?like|netlike|web ?like|marbled)\s+(?:\w+\s+){0,2}(?:patch\w*|area|blotch\w*|discolou?ration|pattern|mottling|tinge|hue|rash|marks|marking)\b|\b(?:blue|bluish|purple\w*|grey\w*|gray\w*|black\w*|dusky|mottled)\s+skin\b",
+        r"(?#colour,cosmetic,mild)\b(?:white|whitish|blanched|pale|grey\w*|gray\w*|blue\w*|bluish|purple\w*|purplish|black\w*|dusky|mottled|lacy|lace ?like|net ?like|netlike|web ?like|marbled)\s+(?:\w+\s+){0,2}(?:patch\w*|area|blotch\w*|discolou?ration|pattern|mottling|tinge|hue|rash|marks?|marking)\b|\b(?:blue|bluish|purple\w*|grey\w*|gray\w*|black\w*|dusky|mottled)\s+skin\b",
         # the colour is off: "colour is weird, kind of purple grey"; patches of white; marbled or fishnet skin
         rf"(?#colour,cosmetic)\b(?:colou?r|tone|shade|tinge)\b(?! of (?:my |his |her |the |your )?(?:hair|roots|eyes?|teeth|nails?|clothes|top|dress|car|walls?|room|bruis\w*|eyebrows?|brows|lashes))\s+{_GAPC}{{0,9}}(?:blue|bluish|blueish|bluey|purple\w*|grey\w*|gray\w*|black\w*|dusky|mottled|marbled|white|whitish)\b(?! (?:hair|heads?|teeth|nails?|eyes?))",
         rf"(?#colour,cosmetic,mild)\b{_COL_STRONG}(?:\s+(?:and\s+)?{_COL_STRONG})?\s+(?:colou?r|tinge|hue|shade|tone|look)\b(?! (?:hair|dye|eyes?|top|dress|nails?|scheme|palette|of (?:the |my )?(?:hair|bruis\w*)))",
@@ -589,6 +605,10 @@ IDIOMS: list[str] = [
     r"\b(?:heavy|heavier) (?:bleeding|bleeds?|flow) (?:on|during|with|in) (?:my |her |a |the )?(?:period|periods|cycle|time of the month)\b|\b(?:heavy|heavier) periods?\b",
     r"\b(?:clutch\w*|grabb\w*|hold\w*) (?:my|his|her) (?:chest|pearls|heart)\b[^.!?]{0,40}?\b(?:price|prices|bill|cost|quote|invoice|lol|haha|lmao)\b",
     r"\b(?:tired|exhausted|knackered|shattered|sleepy|hungry|starving)\b[^.!?]{0,25}\b(?:i|you) (?:could|might|feel like i could|think i could) (?:literally |just )?(?:collapse|drop|die|sleep)\b(?![^.!?]{0,40}\b(?:since|after) (?:the|my) (?:session|treatment|injections?|meso))",
+    # "could just collapse on the sofa", "overdosed on chocolate", "my jaw hit the floor"
+    r"\b(?:could|would|want to|wanna|going to|gonna|ready to|about to|i'll|i will|i'd) (?:\w+ ){0,2}collapse (?:on|onto|into|in) (?:the |my |a |bed)(?:sofa|couch|settee|bed|armchair)?\b",
+    r"\b(?:over ?dos\w*|od'?d|od'?ing) on (?:the |all the |too much |so much )?(?:chocolate|sugar|sweets|cake|carbs|junk food|pizza|crisps|chips|biscuits|cookies|candy|ice cream|cheese|netflix|tv|telly|shopping|sun|sunshine|skincare|selfies|christmas|food|snacks|tiktok|instagram|social media|gym)\b",
+    r"\bjaws? (?:\w+ )?(?:hit|hits|hitting|dropped to|on) the (?:floor|ground)\b",
     r"\bdying inside\b|\b(?:dental|tooth|teeth|gum|wisdom tooth) abscess\b|\babscess(?:es)? (?:in|on|under) (?:my |a |the )?(?:tooth|teeth|gum|gums|wisdom tooth)\b",
     r"\brather (?:die|be dead) than (?:have|get|pay|wear|use|try|undergo|let|go under|go back|go to|do (?:surgery|lipo)|post|show)\b|\brather (?:die|be dead) than\b[^.!?]{0,40}(?:\blol\b|\bhaha\w*|\blmao\b)",
     r"\b(?:chills|shivering|shaking|shivery|cold)\b[^.!?]{0,20}\bfrom (?:the )?(?:air ?con\w*|a ?c\b|cold|weather|nerves|excitement|fear|rain)\b",
@@ -621,6 +641,8 @@ _HYPOTHETICAL = re.compile(
         [
             # what if / what happens if / what should I do if / in case / suppose
             r"\bwhat if\b|\bwhat happens (?:if|when)\b|\bwhat (?:would|will|could|should|might) (?:happen|i do|you do|we do|they do|one do|be done)\b",
+            # "what would an overdose of it do?": asked about, not happening
+            r"\bwhat (?:would|could|might) (?:\w+ ){1,8}?(?:do|happen|mean|look like|feel like)\b",
             r"\bwhat (?:should|do|would|can|shall) (?:i|we|you|one|people|someone) do (?:if|when|in case)\b|\bwhat (?:to|do you) do (?:if|when)\b|\bwhat (?:would|will) happen\b",
             r"\b(?:just )?in case\b|\bsuppos(?:e|ing)\b|\bhypothetical\w*|\bimagine\b|\blet's say\b|\bgod forbid\b|\bworst case\b|\bat what point\b",
             # can it cause / could the injections make / meso can cause
@@ -741,11 +763,11 @@ _TOKEN = re.compile(r"[\w'&]+|[,/]")
 # reach the whole part of the sentence ("two seizures in my life, both years ago").
 _LONG_PAST = re.compile(
     r"\b(?:years? ago|yrs? ago|years back|a few years back|ages ago|long time ago|long ago|when i was (?:[0-9]+|a|young|little|younger|small|at|in)|as a (?:kid|child|teen\w*|baby|student|youngster)"
-    r"|in my (?:teens|twenties|20s|youth|childhood)|childhood|growing up|used to|history of|someone in my family|in my family|family history)\b"
+    r"|in my (?:teens|twenties|20s|youth|childhood)|childhood|growing up|(?<!be )(?<!been )(?<!being )(?<!get )(?<!got )(?<!getting )(?<!i'm )(?<!am )(?<!is )(?<!are )used to|history of|someone in my family|in my family|family history)\b"
 )
 # Self-harm is history only when told as such ("I used to self-harm", "years ago").
 _CRISIS_PAST = re.compile(
-    r"\b(?:years? ago|yrs? ago|years back|used to|history of|as a (?:kid|child|teen\w*)|when i was (?:[0-9]+|a|young|younger|at school|in school)|in my (?:teens|twenties|20s|youth))\b"
+    r"\b(?:years? ago|yrs? ago|years back|(?<!be )(?<!been )(?<!being )(?<!get )(?<!got )(?<!getting )(?<!i'm )(?<!am )(?<!is )(?<!are )used to|history of|as a (?:kid|child|teen\w*)|when i was (?:[0-9]+|a|young|younger|at school|in school)|in my (?:teens|twenties|20s|youth))\b"
 )
 _CRISIS_RESOLVED = re.compile(
     r"\b(?:clean (?:from|of|for) (?:\w+ ){0,3}?(?:years?|months?|[0-9]+|two|three|four|five|six|seven|eight|nine|ten)\b|[0-9]+ (?:years?|months?) clean|(?<!not )(?:fine|well|better|ok|okay|good|safe|stable) now|(?:i'm|i am|i feel|feeling|doing) (?:fine|ok|okay|better|good|well) now|(?:fully )?recovered|in recovery|(?:got|had|getting) (?:the )?help|not any ?more)\b"
@@ -757,7 +779,7 @@ _CRISIS_RELAPSE = re.compile(
 _PAST = re.compile(
     r"\b(?:years? ago|yrs? ago|months ago|a few months back|years back|ages ago|long time ago|long ago|(?:last|previous|past) (?:year|summer|winter|spring|autumn|fall|christmas|time|session|treatment|appointment|clinic|course|month)"
     r"|(?:the )?year before|when i was (?:[0-9]+|a|young|little|younger|small|pregnant|at|in)|as a (?:kid|child|teen\w*|baby|student|youngster)|in (?:19|20)[0-9][0-9]|back in|in the past"
-    r"|in my (?:teens|twenties|20s|youth|childhood|past)|history of|used to|(?<!at )once\b(?! (?:i|we|he|she|they|the|it|my|you|again))|once before|previously|(?:years|months) earlier"
+    r"|in my (?:teens|twenties|20s|youth|childhood|past)|history of|(?<!be )(?<!been )(?<!being )(?<!get )(?<!got )(?<!getting )(?<!i'm )(?<!am )(?<!is )(?<!are )used to|(?<!at )once\b(?! (?:i|we|he|she|they|the|it|my|you|again))|once before|previously|(?:years|months) earlier"
     r"|(?<!at )(?:a|one) time\b(?! only)|at (?:another|a different|my old|my previous|a previous|the other) (?:clinic|salon|place|practice)|elsewhere|childhood|at school|growing up|before\s*$|many times before|a few years back|in (?:my|a) previous)"
 )
 _HABITUAL = re.compile(
@@ -769,11 +791,17 @@ _HABITUAL = re.compile(
 _PRESENT = re.compile(
     r"\b(?:now|right now|currently|still|today|tonight|this (?:morning|afternoon|evening)|at the moment|just now|suddenly|all of a sudden|minutes ago|an hour ago|hours ago|yesterday|last night|getting worse|keeps?|won't stop|can't stop|(?:i'm|i am|he's|she's|he is|she is|is|are) having|(?:is|are|am|i'm|it's|they're|he's|she's) (?:\w+ )?\w+ing|since (?:the|my|this|yesterday|last night|then|i had (?:the|my)|your))\b"
 )
+# A medicine taken now ("I'm on blood thinners now") says nothing of when the event it
+# follows happened: "a heart attack 5 years ago and I'm on blood thinners now" is history.
+_CURRENT_MEDICATION = re.compile(
+    r"\b(?:(?:i'm|i am|i've been|i have been|he's|she's) (?:now |currently )?(?:on|taking)|i (?:now |currently )?take)"
+    r" (?:\w+ ){0,4}?(?:now|currently|at the moment|these days)\b"
+)
 # The episode is over: the concepts before it in the same sentence are history.
 _RESOLVED = re.compile(
     r"\b(?:(?:fine|ok|okay|better|good|normal) (?:again )?after (?:some|a|an|eating|drinking|lying|sitting|i (?:ate|drank|sat|lay|had))|fully recovered|recovered|it passed|passed quickly|went away|gone away|cleared(?: up)?|it cleared|healed|(?:i'm|i am|she's|he's|all|feel|feeling|it's|everything's|everything is) (?:fine|ok|okay|good|better|normal) now|fine now|ok now|okay now|better now|normal now|stable now|settled"
     r"|(?:it's|it is|it has|its|they've|they have|they're|they are|that's|that has) (?:all )?(?:gone|passed|cleared|better|fine)(?=\s*(?:$|[.,!?;]| now| since| away| so))"
-    r"|resolved|all (?:tests )?(?:came back )?clear|nothing serious|turned out|was gone|(?:it|swelling|they) went down|no (?:problems|issues) since|never again|not since|nothing since|stopped now|it stopped|it's stopped|has stopped|no longer)\b"
+    r"|resolved|(?:was|were|got|been) (?:all )?sorted(?: out)?|(?:was|were|got) (?:treated|dealt with) (?:with|by|at|in)|all (?:tests )?(?:came back )?clear|nothing serious|turned out|was gone|(?:it|swelling|they) went down|no (?:problems|issues) since|never again|not since|nothing since|stopped now|it stopped|it's stopped|has stopped|no longer)\b"
 )
 # A suitability question, and a statement of a condition before it (medical history).
 _SUITABILITY = re.compile(
@@ -888,6 +916,12 @@ class _Message:
         return any(s < end and start < e for s, e in spans)
 
     @cached_property
+    def present_view(self) -> str:
+        """The text as the present-time cues read it: statements of a medicine taken now
+        blanked out, positions kept."""
+        return _CURRENT_MEDICATION.sub(lambda m: " " * len(m.group()), self.text)
+
+    @cached_property
     def suitability(self) -> bool:
         return _SUITABILITY.search(self.text) is not None
 
@@ -955,6 +989,29 @@ def _embedded_if(before_if: str) -> bool:
     return bool(words) and words[-1] in _IF_EMBEDDED
 
 
+# "Is it bad if blood is still flowing after an hour?": asking how bad something is that
+# has gone on for half an hour or more is a report of now, not a condition. Not for the
+# concepts everyday after-effects share ("mild"): lips still puffy hours later are normal,
+# while bleeding for half an hour after a needle prick never is.
+_ASKS_HOW_BAD = re.compile(
+    r"\b(?:is (?:it|that|this)|would (?:it|that) be|should i (?:be )?worr\w*|do i need to worry) (?:\w+ ){0,2}$"
+)
+_ONGOING = re.compile(
+    r"\bstill\b[^.!?]{0,60}?\b(?:after|for) (?:over |more than |about |around |nearly |almost |like )?"
+    r"(?:an? hour|one hour|1 hour|half an hour|\d+ ?(?:hours?|hrs?)|[3-9][0-9] ?minutes|(?:thirty|forty|fifty|sixty) minutes)\b"
+)
+
+
+def _asks_about_now(
+    text: str, clause_start: int, if_start: int, end: int, concept: _Concept
+) -> bool:
+    return bool(
+        ("mild" not in concept.tags or concept.category == "heavy_bleeding")
+        and _ASKS_HOW_BAD.search(text[clause_start:if_start])
+        and _ONGOING.search(text, if_start, end)
+    )
+
+
 def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> bool:
     text = message.text
     # Idioms.
@@ -974,6 +1031,8 @@ def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> b
     # Past event or resolved episode, unless the clause also says it is happening now.
     part = text[part_start:part_end]
     sentence_start, sentence_end = message.sentences.around(start, end)
+    now_text = message.present_view
+    now_clause, now_part = now_text[clause_start:clause_end], now_text[part_start:part_end]
     if concept.kind == "crisis":
         # Self-harm: only a plainly past account, and never a hypothetical, silences it.
         if _CRISIS_RELAPSE.search(text, sentence_start, sentence_end):
@@ -982,23 +1041,31 @@ def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> b
             (_CRISIS_PAST.search(part) and not _PRESENT.search(part))
             or _CRISIS_RESOLVED.search(text, sentence_start, sentence_end)
         )
-    if _PAST.search(clause) and not _PRESENT.search(clause):
+    if _PAST.search(clause) and not _PRESENT.search(now_clause):
         return True
-    if _LONG_PAST.search(part) and not _PRESENT.search(part):
+    if _LONG_PAST.search(part) and not _PRESENT.search(now_part):
         return True
     resolved = _RESOLVED.search(text, end, sentence_end)
-    if resolved and not _PRESENT.search(text, end, resolved.start()):
+    if resolved and not _PRESENT.search(now_text, end, resolved.start()):
         return True
 
     # Hypothetical or general questions.
+    # The last "if" before the concept in its clause, unless it means "whether" or asks
+    # how bad something going on for a while is (then the question's own cue, "is it bad
+    # if", does not count either).
+    if_starts = [m.start() for m in _IF.finditer(text, clause_start, start)]
+    asks_now = bool(if_starts) and _asks_about_now(
+        text, clause_start, if_starts[-1], part_end, concept
+    )
     # A cue opens before the concept; it may read on past it ("is a fever normal?").
-    if any(h.start() < start for h in _HYPOTHETICAL.finditer(text, part_start, part_end)):
+    if any(
+        h.start() < start and not (asks_now and clause_start <= h.start() < if_starts[-1] + 2)
+        for h in _HYPOTHETICAL.finditer(text, part_start, part_end)
+    ):
         return True
     if _HYPOTHETICAL_AFTER.search(text, end, part_end):
         return True
-    # The last "if" before the concept in its clause, unless it means "whether".
-    if_starts = [m.start() for m in _IF.finditer(text, clause_start, start)]
-    if if_starts and not _embedded_if(text[clause_start : if_starts[-1]]):
+    if if_starts and not asks_now and not _embedded_if(text[clause_start : if_starts[-1]]):
         return True
     # "If X, do I call 999?": a part that opens with a condition and goes on to ask what to
     # do is hypothetical throughout.
@@ -1009,7 +1076,7 @@ def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> b
     )
     if modal or _scoped(part_before, _FEAR, _FEAR_FILLERS, _AND_JOINERS):
         return True
-    if _HABITUAL.search(clause) and not _PRESENT.search(clause):
+    if _HABITUAL.search(clause) and not _PRESENT.search(now_clause):
         return True
 
     tags = concept.tags
@@ -1019,7 +1086,7 @@ def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> b
         or _MILD_AFTER.match(text, end)
     ):
         return True
-    if _BENIGN_CAUSE.search(clause) and not _PRESENT.search(clause):
+    if _BENIGN_CAUSE.search(clause) and not _PRESENT.search(now_clause):
         return True
     if "colour" in tags and (_BRUISE.search(clause) or _TRANSIENT.search(clause)):
         return True
@@ -1029,7 +1096,7 @@ def _suppressed(message: _Message, concept: _Concept, start: int, end: int) -> b
         "chronic" in tags
         and message.suitability
         and _HISTORY_FRAME.search(text, sentence_start, end)
-        and not _PRESENT.search(clause)
+        and not _PRESENT.search(now_clause)
     )
 
 
