@@ -76,6 +76,7 @@ def red_flags_on_stack(stack: BenchStack) -> dict[str, RedFlagReport]:
     report_emergency counts too). Counts per category only, never messages."""
     reports = {}
     for name, path in (
+        ("blind 4", red_flags.BLIND4),
         ("blind 3", red_flags.BLIND3),
         ("blind 2", red_flags.BLIND2),
         ("blind", red_flags.BLIND),
@@ -83,6 +84,7 @@ def red_flags_on_stack(stack: BenchStack) -> dict[str, RedFlagReport]:
         ("extra dev", red_flags.EXTRA_DEV),
         ("dev 2", red_flags.DEV2),
         ("dev 3", red_flags.DEV3),
+        ("dev 4", red_flags.DEV4),
     ):
         if not path.exists():
             continue

@@ -36,8 +36,9 @@ SERVICES = ("postgres", "redis-server", "nginx")
 def cpu_groups(stack: ProdStack) -> dict[str, float]:
     """CPU seconds so far of the replicas, the action servers and the services."""
     groups = {"rasa": 0.0, "actions": 0.0}
-    for name, process in stack.processes().items():  # "rasa-1", "actions-1", ...
-        groups[name.split("-")[0]] += group_cpu_seconds(process.pid)
+    for name, process in stack.processes().items():  # "rasa-1", "actions-1", "retention"
+        kind = name.split("-")[0]
+        groups[kind] = groups.get(kind, 0.0) + group_cpu_seconds(process.pid)
     return groups | {service: named_cpu_seconds(service) for service in SERVICES}
 
 

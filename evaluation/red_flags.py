@@ -25,6 +25,8 @@ BLIND = SETS / "red_flags_blind.yml"
 BLIND2 = SETS / "red_flags_blind2.yml"
 # The blind figure of the matcher with the classifier (evaluation/README.md).
 BLIND3 = SETS / "red_flags_blind3.yml"
+# Frozen before the dev-set-4 round was merged; its blind figure.
+BLIND4 = SETS / "red_flags_blind4.yml"
 DEV = SETS / "red_flags_dev.yml"
 EXTRA_DEV = SETS / "red_flags_extra_dev.yml"
 DEV2 = SETS / "red_flags_dev2.yml"

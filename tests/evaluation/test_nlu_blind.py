@@ -2,10 +2,11 @@
 who never saw the training data, in-scope intent accuracy ≥ 93 % and out-of-scope
 rejection ≥ 95 %. Failures print counts only, never the messages.
 
-Two sets, each by its own author (evaluation/README.md): set 1 was scored once before
+Three sets, each by its own author (evaluation/README.md): set 1 was scored once before
 the precision round (its figures then pointed at out-of-scope precision, so it is a
 regression check now); set 2 was frozen before that round was merged and scored once
-after it: its figures are the blind ones."""
+after it; set 3 was frozen before the third round's training data was merged and scored
+after it: its figures are the blind ones now."""
 
 from __future__ import annotations
 
@@ -13,17 +14,18 @@ import hashlib
 
 import pytest
 
-from evaluation.nlu_blind import BLIND, BLIND2, evaluate
+from evaluation.nlu_blind import BLIND, BLIND2, BLIND3, evaluate
 from runtime.settings import MODEL, ROOT
 
 FROZEN = {
     BLIND: "ab104d0632b9209fdbe384d8f7ab7c0dc52787f5249eea353c4948b620d3b62e",
     BLIND2: "6fe3a6bdd9836dc8bf084268babe56041a4db9b935fe4e18e87f73a9165cb3d3",
+    BLIND3: "ef45b320721ee8ad949b72d1b9602900939f16fffcacac4913f26120b7f62219",
 }
 # A floor just under each set's measured share of single questions answered with the
 # passage its author named, so a regression fails the suite.
-ANSWER_FLOORS = {BLIND: 0.86, BLIND2: 0.83}
-SETS = pytest.mark.parametrize("path", [BLIND, BLIND2], ids=["blind1", "blind2"])
+ANSWER_FLOORS = {BLIND: 0.86, BLIND2: 0.83, BLIND3: 0.88}
+SETS = pytest.mark.parametrize("path", [BLIND, BLIND2, BLIND3], ids=["blind1", "blind2", "blind3"])
 IN_SCOPE_GOAL, OUT_OF_SCOPE_GOAL = 0.93, 0.95
 
 
@@ -49,7 +51,8 @@ def report_of(path):
 
 @SETS
 def test_blind_answers_floor(path):
-    """Measured: set 1 210 of 238 (88.2 %), set 2 167 of 195 (85.6 %)."""
+    """Measured after the third round: set 1 211 of 238 (88.7 %), set 2 165 of 195
+    (84.6 %), set 3 163 of 182 (89.6 %)."""
     report = report_of(path)
     right, total = report.answers["message"]
     assert right / total >= ANSWER_FLOORS[path], report.summary()
@@ -62,9 +65,9 @@ def test_the_blind_sets_are_frozen(path):
 
 # Both goals are missed on both sets; nobody may tune on them to make them pass.
 MEASURED = (
-    "Not met (evaluation/README.md): blind set 2, scored once after the precision round: "
-    "in-scope accuracy 86.8 % (goal 93 %), out-of-scope rejection 82.6 % (84.8 % of the "
-    "replies; goal 95 %); blind set 1 now 89.5 % and 88.6 %."
+    "Not met (evaluation/README.md): blind set 3, scored after the third round: in-scope "
+    "accuracy 85.2 % (goal 93 %), out-of-scope rejection 84.8 % (91.7 % of the replies; "
+    "goal 95 %); blind set 2 now 86.3 % and 88.6 %, blind set 1 89.1 % and 90.0 %."
 )
 
 

@@ -4,10 +4,11 @@ a false alarm. Failures print counts per category, never the messages. What is s
 the reply the channels give at once (nlp/red_flag_detector.py: the matcher and the
 classifier; an "Is this happening to you now?" question counts as no alarm).
 
-Three blind sets, each by an author who never saw the patterns or the training data,
-each scored once (evaluation/README.md): set 1's per-category counts then guided tuning,
-so it is a regression check now; set 2 guided nothing but was scored before the
-classifier; set 3 was written for the classifier's round and is its blind figure.
+Four blind sets, each by an author who never saw the patterns or the training data,
+each scored once per change (evaluation/README.md): set 1's per-category counts then
+guided tuning, so it is a regression check now; set 2 guided nothing but was scored before
+the classifier; set 3 was written for the classifier's round; set 4 was frozen before the
+dev-set-4 round was merged and is its blind figure.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from evaluation.red_flags import (
     BLIND,
     BLIND2,
     BLIND3,
+    BLIND4,
     DEV,
     DEV2,
     DEV3,
@@ -37,13 +39,14 @@ FROZEN = {
     BLIND: "33ff176a6ca2c69e42575ca18277ad1b34b1be86f4ef6b6e5f29b7777503375a",
     BLIND2: "619b39ed8b615c34b39066f403c347afe3cf7eb5e95df16a9cbea03417e4145b",
     BLIND3: "93d57ee98e88a5cd89033959cf01602d18cf2f0e1e8424ce85163f22b79a1d97",
+    BLIND4: "ad95304d70f7bf94e7fabf670a6ffd9fb7f1475ce101d985e2008872f13c0089",
 }
 MAX_FALSE_ALARMS = 0.05
 STILL_MISSED = pytest.mark.xfail(
     strict=True, reason="recall at once below 100 % (figures in the docstring)"
 )
 BLIND_SETS = pytest.mark.parametrize(
-    "path", [BLIND, BLIND2, BLIND3], ids=["blind1", "blind2", "blind3"]
+    "path", [BLIND, BLIND2, BLIND3, BLIND4], ids=["blind1", "blind2", "blind3", "blind4"]
 )
 
 
@@ -64,8 +67,9 @@ def test_the_blind_sets_are_frozen_and_big_enough(path):
         BLIND,
         pytest.param(BLIND2, marks=STILL_MISSED),
         pytest.param(BLIND3, marks=STILL_MISSED),
+        pytest.param(BLIND4, marks=STILL_MISSED),
     ],
-    ids=["blind1", "blind2", "blind3"],
+    ids=["blind1", "blind2", "blind3", "blind4"],
 )
 def test_blind_sets_every_emergency_and_crisis_is_recognised(path):
     """Issue 11's gate: 100 % recall at once. Blind set 1 is no longer blind (its counts
@@ -73,7 +77,9 @@ def test_blind_sets_every_emergency_and_crisis_is_recognised(path):
     the classifier beside the matcher (evaluation/README.md): blind set 2, which the
     classifier's author never opened, 99.4 % (174 of 175; the matcher alone 92.0 %);
     blind set 3, written for this round, 97.6 % (163 of 167), every one of them at once or
-    one tap away. Strict expected failures, so the day it holds the suite says so."""
+    one tap away; blind set 4, after the dev-set-4 round, 96.0 % (168 of 175; 95.4 %
+    before that round), 98.3 % at once or one tap away, every miss but one a message of
+    self-harm. Strict expected failures, so the day it holds the suite says so."""
     report = score(load(path), kind_of)
     assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"
 
@@ -136,9 +142,22 @@ def test_dev3_the_classifier_adds_recall_the_matcher_alone_lacks():
     assert together.recall - alone.recall >= 0.1, f"{alone.summary()} / {together.summary()}"
 
 
-def test_blind_set_3_every_emergency_and_crisis_is_answered_or_one_tap_away():
+@pytest.mark.parametrize(
+    "path",
+    [
+        BLIND3,
+        pytest.param(
+            BLIND4,
+            marks=pytest.mark.xfail(
+                strict=True, reason="blind set 4: 172 of 175 at once or one tap away"
+            ),
+        ),
+    ],
+    ids=["blind3", "blind4"],
+)
+def test_blind_sets_every_emergency_and_crisis_is_answered_or_one_tap_away(path):
     # Scored once (evaluation/README.md): what the matcher and the classifier do not answer
     # at once, they ask about ("Is this happening to you now?") with the urgent or crisis
     # help as the first button. A message neither answers nor asks about fails here.
-    report = score(load(BLIND3), lambda text: judge(text).kind)
+    report = score(load(path), lambda text: judge(text).kind)
     assert report.recall == 1.0, f"{report.summary()}\n{report.table()}"

@@ -113,3 +113,20 @@ def test_one_or_two_words_are_too_little_for_the_classifier(classifier_says):
 )
 def test_short_follow_ups_and_stray_text_raise_no_alarm(text):
     assert judge(text).urgent_now is None
+
+
+def test_a_message_is_scored_once_per_turn(monkeypatch):
+    # The channel and the NLU guard both judge each message: the second asks the cache.
+    class Counting:
+        calls = 0
+
+        def score(self, text: str) -> RedFlagScore:
+            Counting.calls += 1
+            return RedFlagScore(emergency=0.9, crisis=0.0)
+
+    model = Counting()
+    monkeypatch.setattr(red_flag_detector, "red_flag_model", lambda: model)
+    text = "the skin is going a funny colour where you injected, scored once"
+    first, second = judge(text), judge(text)
+    assert first == second and first.urgent_now == "emergency"
+    assert Counting.calls == 1
