@@ -646,7 +646,7 @@ _HYPOTHETICAL = re.compile(
             r"\bwhat (?:should|do|would|can|shall) (?:i|we|you|one|people|someone) do (?:if|when|in case)\b|\bwhat (?:to|do you) do (?:if|when)\b|\bwhat (?:would|will) happen\b",
             r"\b(?:just )?in case\b|\bsuppos(?:e|ing)\b|\bhypothetical\w*|\bimagine\b|\blet's say\b|\bgod forbid\b|\bworst case\b|\bat what point\b",
             # can it cause / could the injections make / meso can cause
-            r"\b(?:can|could|does|do|will|would|might|may|did) (?:meso\w*|it|this|that|these|they|the (?:treatment|procedure|injections?|needles?|shots?|sessions?|cream|product|vitamins?|cocktail|jabs?)|injections|needles|treatment) (?:\w+ ){0,2}?(?:cause|causes|lead to|leads to|give|result in|trigger|make|produce|induce|bring on|provoke|end up|go wrong|get infected|hit|damage|block|affect)\b",
+            r"\b(?:can|could|does|do|will|would|might|may|did) (?:meso\w*|it|this|that|these|they|the (?:treatment|procedure|injections?|needles?|shots?|sessions?|cream|product|vitamins?|cocktail|jabs?)|injections|needles|treatment) (?:\w+ ){0,2}?(?:cause|causes|lead to|leads to|give|result in|trigger|make|produce|induce|bring on|provoke|end up|go wrong|get infected|hit|damage|block|affect|leave)\b",
             r"\b(?:can|could|does|do|will|would|might|may|did) (?:\w+ ){0,5}?(?:cause|causes|lead to|leads to|result in|trigger|induce|bring on|provoke)\b|\bwhat (?:would|could|might|can|does|do) cause\b",
             r"\b(?:meso\w*|it|this|the (?:treatment|procedure|injections?|needles?)|injections|fillers?) (?:can|could|may|might|will|would|does|do) (?:\w+ )?(?:cause|lead to|give|result in|trigger|make)\b",
             # risk / chance of, how likely, is it possible, ever, is X common
