@@ -759,15 +759,22 @@ _SELF_NEGATING = re.compile(
 )
 _TOKEN = re.compile(r"[\w'&]+|[,/]")
 
+# "I used to", never "I'm used to" or "can it be used to".
+_USED_TO = r"(?<!be )(?<!been )(?<!being )(?<!get )(?<!got )(?<!getting )(?<!i'm )(?<!am )(?<!is )(?<!are )used to"
+
 # Past, habitual and chronic: the clause tells of history, not of now. Long-past cues
 # reach the whole part of the sentence ("two seizures in my life, both years ago").
 _LONG_PAST = re.compile(
     r"\b(?:years? ago|yrs? ago|years back|a few years back|ages ago|long time ago|long ago|when i was (?:[0-9]+|a|young|little|younger|small|at|in)|as a (?:kid|child|teen\w*|baby|student|youngster)"
-    r"|in my (?:teens|twenties|20s|youth|childhood)|childhood|growing up|(?<!be )(?<!been )(?<!being )(?<!get )(?<!got )(?<!getting )(?<!i'm )(?<!am )(?<!is )(?<!are )used to|history of|someone in my family|in my family|family history)\b"
+    r"|in my (?:teens|twenties|20s|youth|childhood)|childhood|growing up|"
+    + _USED_TO
+    + r"|history of|someone in my family|in my family|family history)\b"
 )
 # Self-harm is history only when told as such ("I used to self-harm", "years ago").
 _CRISIS_PAST = re.compile(
-    r"\b(?:years? ago|yrs? ago|years back|(?<!be )(?<!been )(?<!being )(?<!get )(?<!got )(?<!getting )(?<!i'm )(?<!am )(?<!is )(?<!are )used to|history of|as a (?:kid|child|teen\w*)|when i was (?:[0-9]+|a|young|younger|at school|in school)|in my (?:teens|twenties|20s|youth))\b"
+    r"\b(?:years? ago|yrs? ago|years back|"
+    + _USED_TO
+    + r"|history of|as a (?:kid|child|teen\w*)|when i was (?:[0-9]+|a|young|younger|at school|in school)|in my (?:teens|twenties|20s|youth))\b"
 )
 _CRISIS_RESOLVED = re.compile(
     r"\b(?:clean (?:from|of|for) (?:\w+ ){0,3}?(?:years?|months?|[0-9]+|two|three|four|five|six|seven|eight|nine|ten)\b|[0-9]+ (?:years?|months?) clean|(?<!not )(?:fine|well|better|ok|okay|good|safe|stable) now|(?:i'm|i am|i feel|feeling|doing) (?:fine|ok|okay|better|good|well) now|(?:fully )?recovered|in recovery|(?:got|had|getting) (?:the )?help|not any ?more)\b"
@@ -779,7 +786,9 @@ _CRISIS_RELAPSE = re.compile(
 _PAST = re.compile(
     r"\b(?:years? ago|yrs? ago|months ago|a few months back|years back|ages ago|long time ago|long ago|(?:last|previous|past) (?:year|summer|winter|spring|autumn|fall|christmas|time|session|treatment|appointment|clinic|course|month)"
     r"|(?:the )?year before|when i was (?:[0-9]+|a|young|little|younger|small|pregnant|at|in)|as a (?:kid|child|teen\w*|baby|student|youngster)|in (?:19|20)[0-9][0-9]|back in|in the past"
-    r"|in my (?:teens|twenties|20s|youth|childhood|past)|history of|(?<!be )(?<!been )(?<!being )(?<!get )(?<!got )(?<!getting )(?<!i'm )(?<!am )(?<!is )(?<!are )used to|(?<!at )once\b(?! (?:i|we|he|she|they|the|it|my|you|again))|once before|previously|(?:years|months) earlier"
+    r"|in my (?:teens|twenties|20s|youth|childhood|past)|history of|"
+    + _USED_TO
+    + r"|(?<!at )once\b(?! (?:i|we|he|she|they|the|it|my|you|again))|once before|previously|(?:years|months) earlier"
     r"|(?<!at )(?:a|one) time\b(?! only)|at (?:another|a different|my old|my previous|a previous|the other) (?:clinic|salon|place|practice)|elsewhere|childhood|at school|growing up|before\s*$|many times before|a few years back|in (?:my|a) previous)"
 )
 _HABITUAL = re.compile(

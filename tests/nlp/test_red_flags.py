@@ -460,6 +460,19 @@ def _time_all(messages):
         "there's a rope tied to the banister upstairs",
         "my brother messaged me to say goodbye",
         "i won't be around next year anyway",
+        "i want to shut my eyes and not wake up again",
+        "what's the easiest way to end your own life",
+        "could the numbing cream be used to take your own life",
+        "been googling how tall the multi storey car park is",
+        "searched how much of my sertraline would kill me",
+        "i daydream about my own funeral",
+        "not existing would be such a relief",
+        "it would be simpler for me to just not exist",
+        "this is my final goodbye to everyone",
+        "left notes for my parents saying sorry",
+        "i stood on the bridge last night wanting to let go",
+        "i need the voices to stop for good",
+        "all my sleeping pills are lined up on the table",
     ],
 )
 def test_warning_signs_of_suicide_are_a_crisis(message):
@@ -473,6 +486,15 @@ def test_warning_signs_of_suicide_are_a_crisis(message):
         "my bank card is going to have a heart attack after this",
         "i'd rather die than post a photo of my chin lol",
         "is an allergic reaction to the vitamins possible?",
+        "honestly i could collapse into bed after this week, any evening slots?",
+        "i od'd on netflix all weekend haha, anyway how long is recovery",
+        "my jaw dropped to the floor at the reviews",
+        "had a seizure as a teenager and i'm on lamotrigine now, can i have meso?",
+        "lips swelled after my dentist visit, it was sorted with an antihistamine",
+        "what could a bad reaction to the vitamins do to me?",
+        "if it's still bleeding after an hour, who do i call?",
+        "is it bad if the spot is still a bit pink after an hour?",
+        "i'm used to needles, i had b12 jabs for years",
     ],
 )
 def test_more_idioms_and_general_questions_are_not_flagged(message):
@@ -506,47 +528,6 @@ def test_calm_context_reads_the_whole_message(message, kind, calm):
 )
 def test_might_have_done_is_no_hypothetical(message, flagged):
     assert (assess(message) is not None) is flagged
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "i want to shut my eyes and not wake up again",
-        "what's the easiest way to end your own life",
-        "could the numbing cream be used to take your own life",
-        "been googling how tall the multi storey car park is",
-        "searched how much of my sertraline would kill me",
-        "i daydream about my own funeral",
-        "not existing would be such a relief",
-        "it would be simpler for me to just not exist",
-        "this is my final goodbye to everyone",
-        "left notes for my parents saying sorry",
-        "i stood on the bridge last night wanting to let go",
-        "i need the voices to stop for good",
-        "all my sleeping pills are lined up on the table",
-    ],
-)
-def test_indirect_warning_signs_in_other_words_are_a_crisis(message):
-    flag = assess(message)
-    assert flag is not None and flag.kind == "crisis"
-
-
-@pytest.mark.parametrize(
-    "message",
-    [
-        "honestly i could collapse into bed after this week, any evening slots?",
-        "i od'd on netflix all weekend haha, anyway how long is recovery",
-        "my jaw dropped to the floor at the reviews",
-        "had a seizure as a teenager and i'm on lamotrigine now, can i have meso?",
-        "lips swelled after my dentist visit, it was sorted with an antihistamine",
-        "what could a bad reaction to the vitamins do to me?",
-        "if it's still bleeding after an hour, who do i call?",
-        "is it bad if the spot is still a bit pink after an hour?",
-        "i'm used to needles, i had b12 jabs for years",
-    ],
-)
-def test_idioms_history_and_questions_in_other_words_stay_quiet(message):
-    assert assess(message) is None
 
 
 @pytest.mark.parametrize(
